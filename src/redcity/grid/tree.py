@@ -30,6 +30,8 @@ listing is a slice, and a rollup is a prefix sum.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -134,7 +136,7 @@ class GridTree:
         "_hash",
         "_ids",
         "_index",
-        "_nodes",
+        "_levels",
         "_parent",
         "graph",
         "scheme",
@@ -142,7 +144,7 @@ class GridTree:
 
     _ids: tuple[str, ...]
     _index: dict[str, int]
-    _nodes: tuple[Node, ...]
+    _levels: list[Level]
     _parent: list[int]
     _end: list[int]
     _by_level: dict[Level, tuple[str, ...]]
@@ -193,24 +195,34 @@ class GridTree:
           - x.parent: unknown parent 'nowhere'; no row has that id.
           - g.level: a 网格 (grid) may not sit directly under a 街道 (street) ...
         """
+        with _gc_paused():
+            return cls._from_records(rows, scheme)
+
+    @classmethod
+    def _from_records(
+        cls, rows: Iterable[Mapping[str, Any]], scheme: LevelScheme
+    ) -> GridTree:
         problems: list[Problem] = []
-        nodes: dict[str, Node] = {}
+        nodes: dict[str, _Row] = {}
         children: dict[str | None, list[str]] = {}
-        for number, row in enumerate(rows):
-            node = _node_from_row(number, row, problems)
+        for number, raw in enumerate(rows):
+            node = _fast_row(raw)
             if node is None:
-                continue
-            if node.id in nodes:
+                node = _checked_row(number, raw, problems)
+                if node is None:
+                    continue
+            node_id, parent = node[0], node[1]
+            if node_id in nodes:
                 problems.append(
-                    Problem(node.id, "id", f"duplicate id (again in row {number}).")
+                    Problem(node_id, "id", f"duplicate id (again in row {number}).")
                 )
                 continue
-            nodes[node.id] = node
-            siblings = children.get(node.parent)
+            nodes[node_id] = node
+            siblings = children.get(parent)
             if siblings is None:
-                children[node.parent] = [node.id]
+                children[parent] = [node_id]
             else:
-                siblings.append(node.id)
+                siblings.append(node_id)
 
         for parent, kids in children.items():
             if parent is not None and parent not in nodes:
@@ -241,34 +253,43 @@ class GridTree:
         problems.extend(_check_structure(order, nodes, scheme))
         if problems:
             raise GridError(problems)
-        return cls._build(tuple(nodes[i] for i in order), scheme)
+        return cls._build([nodes[i] for i in order], scheme)
 
     @classmethod
-    def _build(cls, nodes: tuple[Node, ...], scheme: LevelScheme) -> GridTree:
-        """Derive the indices and the graph from nodes already in pre-order."""
+    def _build(cls, rows: list[_Row], scheme: LevelScheme) -> GridTree:
+        """Derive the indices and the graph from valid rows in pre-order."""
         tree = object.__new__(cls)
-        ids = tuple(n.id for n in nodes)
+        ids = tuple([r[0] for r in rows])
         index = {node_id: i for i, node_id in enumerate(ids)}
         size = len(ids)
-        parent = [index[n.parent] if n.parent is not None else -1 for n in nodes]
-        # Subtree sizes in one reverse pass; subtree of i is [i, end[i]).
+        parent = [index[r[1]] if r[1] is not None else -1 for r in rows]
+        # Subtree sizes in one reverse pass; the subtree of i is [i, end[i]).
         count = [1] * size
         for i in range(size - 1, 0, -1):
             count[parent[i]] += count[i]
-        end = list(map(operator.add, range(size), count))
-
+        levels = [r[2] for r in rows]
         by_level: dict[Level, list[str]] = {}
-        for n in nodes:
-            by_level.setdefault(n.level, []).append(n.id)
+        for node_id, level in zip(ids, levels, strict=True):
+            by_level.setdefault(level, []).append(node_id)
 
+        # The networkx view, filled through the adjacency attributes networkx
+        # lets graph builders assign (its _adj/_pred descriptors reset its
+        # caches): one pass instead of add_node/add_edge per node.
+        succ: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+        pred: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+        for r in rows:
+            if r[1] is not None:
+                succ[r[1]][r[0]] = pred[r[0]][r[1]] = {}
         graph = nx.DiGraph()
-        graph.add_nodes_from((n.id, _attributes(n)) for n in nodes)
-        graph.add_edges_from((n.parent, n.id) for n in nodes if n.parent is not None)
+        graph._node = {r[0]: _attributes(r) for r in rows}
+        graph._adj = succ
+        graph._pred = pred
+
         tree._ids = ids
         tree._index = index
-        tree._nodes = nodes
+        tree._levels = levels
         tree._parent = parent
-        tree._end = end
+        tree._end = list(map(operator.add, range(size), count))
         tree._by_level = {lv: tuple(v) for lv, v in sorted(by_level.items())}
         tree._hash = None
         tree.graph = nx.freeze(graph)
@@ -295,7 +316,7 @@ class GridTree:
 
         ``GridTree.from_records(tree.to_records()) == tree``.
         """
-        return [n.to_record() for n in self._nodes]
+        return [n.to_record() for n in self._all_nodes()]
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The records as JSON text (Chinese kept as is).
@@ -336,9 +357,9 @@ class GridTree:
         ('c',)
         """
         i = self._position(node_id)
-        nodes = self._nodes[i : self._end[i]]
-        root = attrs.evolve(nodes[0], parent=None)
-        return GridTree._build((root, *nodes[1:]), self.scheme)
+        rows = [_row(n) for n in map(self._node, range(i, self._end[i]))]
+        rows[0] = (rows[0][0], None, *rows[0][2:])
+        return GridTree._build(rows, self.scheme)
 
     # -- the mapping face -------------------------------------------------
 
@@ -352,16 +373,23 @@ class GridTree:
         return node_id in self._index
 
     def __getitem__(self, node_id: str) -> Node:
-        return self._nodes[self._position(node_id)]
+        return self._node(self._position(node_id))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, GridTree):
             return NotImplemented
-        return self._nodes == other._nodes and self.scheme == other.scheme
+        if self is other:
+            return True
+        return (
+            self._ids == other._ids
+            and self._parent == other._parent
+            and self.scheme == other.scheme
+            and all(map(operator.eq, self._all_nodes(), other._all_nodes()))
+        )
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash(self._nodes)
+            self._hash = hash((self._ids, tuple(self._parent), self.scheme))
         return self._hash
 
     def __repr__(self) -> str:
@@ -373,7 +401,7 @@ class GridTree:
         """A summary table for Jupyter: the root and the count per level."""
         from html import escape
 
-        root = self._nodes[0] if self._nodes else None
+        root = self._node(0) if self._ids else None
         title = escape(f"{root.name} ({root.level.zh})") if root else "empty"
         rows = "".join(
             f"<tr><td>{lv.zh}</td><td>{lv.en}</td><td style='text-align:right'>"
@@ -410,7 +438,7 @@ class GridTree:
 
     def level(self, node_id: str) -> Level:
         """The node's level."""
-        return self._nodes[self._position(node_id)].level
+        return self._levels[self._position(node_id)]
 
     def count(self, level: Level | str | None = None) -> int:
         """How many nodes sit at ``level`` (all nodes when ``None``)."""
@@ -426,7 +454,8 @@ class GridTree:
 
     def parent(self, node_id: str) -> str | None:
         """The parent's id, ``None`` for the root."""
-        return self._nodes[self._position(node_id)].parent
+        j = self._parent[self._position(node_id)]
+        return self._ids[j] if j >= 0 else None
 
     def children(self, node_id: str) -> tuple[str, ...]:
         """The ids directly below ``node_id``, in record order."""
@@ -466,10 +495,10 @@ class GridTree:
         ('c', None)
         """
         target = Level.parse(level)
-        nodes, parent = self._nodes, self._parent
+        levels, parent = self._levels, self._parent
         j = self._position(node_id)
         while j >= 0:  # no early exit: schemes may nest levels either way
-            if nodes[j].level is target:
+            if levels[j] is target:
                 return self._ids[j]
             j = parent[j]
         return None
@@ -586,6 +615,24 @@ class GridTree:
 
     # -- helpers ----------------------------------------------------------
 
+    def _node(self, i: int) -> Node:
+        """The Node at position ``i``, made from the graph's attributes."""
+        node_id = self._ids[i]
+        a = self.graph._node[node_id]
+        j = self._parent[i]
+        return Node(
+            node_id,
+            self._ids[j] if j >= 0 else None,
+            a["level"],
+            a["name"],
+            a.get("code"),
+            a.get("households"),
+            a.get("population"),
+        )
+
+    def _all_nodes(self) -> Iterator[Node]:
+        return map(self._node, range(len(self._ids)))
+
     def _position(self, node_id: str) -> int:
         try:
             return self._index[node_id]
@@ -602,21 +649,86 @@ class GridTree:
             raise UnknownNode(msg) from None
 
 
-def _attributes(node: Node) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"level": node.level, "name": node.name}
-    if node.code is not None:
-        attributes["code"] = node.code
-    if node.households is not None:
-        attributes["households"] = node.households
-    if node.population is not None:
-        attributes["population"] = node.population
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building acyclic containers.
+
+    A tree build makes millions of small dicts and tuples and no reference
+    cycles; the collector's repeated young-generation scans are pure cost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_Row = tuple[str, str | None, Level, str, str | None, int | None, int | None]
+"""A validated row: id, parent, level, name, code, households, population."""
+
+_FIELD_SET = frozenset(_FIELDS)
+_LEVEL_BY_NAME = {a: lv for lv in Level for a in lv.aliases}
+
+
+def _row(node: Node) -> _Row:
+    return (node.id, node.parent, node.level, node.name, node.code,
+            node.households, node.population)  # fmt: skip
+
+
+def _attributes(row: _Row) -> dict[str, Any]:
+    """The graph's node attributes: level and name, the optional ones if given."""
+    _, _, level, name, code, households, population = row
+    if code is None and households is None and population is None:
+        return {"level": level, "name": name}
+    attributes: dict[str, Any] = {"level": level, "name": name}
+    if code is not None:
+        attributes["code"] = code
+    if households is not None:
+        attributes["households"] = households
+    if population is not None:
+        attributes["population"] = population
     return attributes
 
 
-def _node_from_row(
-    number: int, row: Mapping[str, Any], problems: list[Problem]
-) -> Node | None:
-    """One row to a Node, or None after recording what was wrong with it."""
+def _fast_row(row: Any) -> _Row | None:
+    """The common, clean row without ceremony; None sends it to the full check."""
+    try:
+        node_id, parent, level, name = (
+            row["id"],
+            row["parent"],
+            row["level"],
+            row["name"],
+        )
+        code, households, population = (
+            row.get("code"), row.get("households"), row.get("population")
+        )  # fmt: skip
+        if not row.keys() <= _FIELD_SET:
+            return None
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if type(level) is not Level:
+        level = _LEVEL_BY_NAME.get(level) if type(level) is str else None
+    if (
+        level is None
+        or code is not None
+        or type(node_id) is not str
+        or not node_id
+        or type(name) is not str
+        or not name.strip()
+        or not (
+            parent is None or (type(parent) is str and parent and parent != node_id)
+        )
+        or not (households is None or (type(households) is int and households >= 0))
+        or not (population is None or (type(population) is int and population >= 0))
+    ):
+        return None
+    return (node_id, parent, level, name, None, households, population)
+
+
+def _checked_row(number: int, row: Any, problems: list[Problem]) -> _Row | None:
+    """One row checked field by field: a valid row, or None and its problems."""
     if not isinstance(row, Mapping):
         problems.append(
             Problem(
@@ -682,7 +794,7 @@ def _node_from_row(
         counts.append(value)
     if len(problems) > bad:
         return None
-    return Node(node_id, parent, level, name, code, counts[0], counts[1])  # type: ignore[arg-type]
+    return (node_id, parent, level, name, code, counts[0], counts[1])  # type: ignore[return-value]
 
 
 def _preorder(roots: list[str], children: dict[str | None, list[str]]) -> list[str]:
@@ -697,7 +809,7 @@ def _preorder(roots: list[str], children: dict[str | None, list[str]]) -> list[s
     return order
 
 
-def _cycles(nodes: Mapping[str, Node], reached: set[str]) -> list[Problem]:
+def _cycles(nodes: Mapping[str, _Row], reached: set[str]) -> list[Problem]:
     """A problem for each cycle of parents among the nodes no root reaches."""
     problems = []
     done: set[str] = set(reached)
@@ -710,7 +822,7 @@ def _cycles(nodes: Mapping[str, Node], reached: set[str]) -> list[Problem]:
         while j is not None and j in nodes and j not in done and j not in on_path:
             path.append(j)
             on_path.add(j)
-            j = nodes[j].parent
+            j = nodes[j][1]
         if j is not None and j in on_path:
             cycle = path[path.index(j) :]
             chain = " → ".join([*cycle, cycle[0]])
@@ -722,7 +834,7 @@ def _cycles(nodes: Mapping[str, Node], reached: set[str]) -> list[Problem]:
 
 
 def _check_structure(
-    order: list[str], nodes: Mapping[str, Node], scheme: LevelScheme
+    order: list[str], nodes: Mapping[str, _Row], scheme: LevelScheme
 ) -> list[Problem]:
     """Level pairs, grids above buildings and codes, top-down in one pass."""
     problems = []
@@ -730,11 +842,10 @@ def _check_structure(
     coded: dict[str | None, str | None] = {None: None}  # nearest code at or above
     allows = scheme.pairs
     for node_id in order:
-        node = nodes[node_id]
-        up = node.parent
+        _, up, level, _, code, _, _ = nodes[node_id]
         if up is not None:
-            above = nodes[up].level
-            if (above, node.level) not in allows:
+            above = nodes[up][2]
+            if (above, level) not in allows:
                 permitted = (
                     "/".join(lv.zh for lv in scheme.children_of(above)) or "nothing"
                 )
@@ -742,14 +853,14 @@ def _check_structure(
                     Problem(
                         node_id,
                         "level",
-                        f"a {node.level.zh} ({node.level.en}) may not sit directly "
+                        f"a {level.zh} ({level.en}) may not sit directly "
                         f"under a {above.zh} ({above.en}) in this scheme; under a "
                         f"{above.zh} it allows {permitted}.",
                     )
                 )
-        grids = grids_above[up] + (node.level is Level.GRID)
+        grids = grids_above[up] + (level is Level.GRID)
         grids_above[node_id] = grids
-        if scheme.building_in_one_grid and node.level is Level.BUILDING and grids != 1:
+        if scheme.building_in_one_grid and level is Level.BUILDING and grids != 1:
             problems.append(
                 Problem(
                     node_id,
@@ -759,17 +870,17 @@ def _check_structure(
                 )
             )
         inherited = coded[up]
-        if node.code is not None:
-            if inherited is not None and not code_extends(node.code, inherited):
+        if code is not None:
+            if inherited is not None and not code_extends(code, inherited):
                 problems.append(
                     Problem(
                         node_id,
                         "code",
-                        f"code {node.code!r} does not extend the code {inherited!r} "
+                        f"code {code!r} does not extend the code {inherited!r} "
                         "of the nearest coded node above it.",
                     )
                 )
-            coded[node_id] = node.code
+            coded[node_id] = code
         else:
             coded[node_id] = inherited
     return problems
