@@ -320,3 +320,10 @@ def test_empty_input_builds_empty_tree() -> None:
     empty = GridTree.from_records([])
     assert len(empty) == 0
     assert empty.rollup({}) == {}
+
+
+def test_children_of_a_rejected_row_are_not_orphans() -> None:
+    # x3 is rejected for its households; its child must not be reported as
+    # having an unknown parent: the one real problem is reported, once.
+    rows = [*SMALL, row("x3", "c", "网格", households=-1), row("bz", "x3", "楼栋")]
+    assert problems_of(rows) == {("x3", "households")}

@@ -84,7 +84,7 @@ class Level(enum.IntEnum):
             found = _BY_NAME.get(value.strip().lower())
             if found is not None:
                 return found
-        known = ", ".join("/".join(level.aliases) for level in cls)
+        known = ", ".join(f"{level.zh}/{level.en}" for level in cls)
         msg = f"Expected a level name or number, got {value!r}; known names: {known}."
         raise ValueError(msg)
 

@@ -204,12 +204,15 @@ class GridTree:
     ) -> GridTree:
         problems: list[Problem] = []
         nodes: dict[str, _Row] = {}
+        rejected: set[str] = set()  # ids of rows with bad fields
         children: dict[str | None, list[str]] = {}
         for number, raw in enumerate(rows):
             node = _fast_row(raw)
             if node is None:
                 node = _checked_row(number, raw, problems)
                 if node is None:
+                    if isinstance(raw, Mapping) and type(raw.get("id")) is str:
+                        rejected.add(raw["id"])
                     continue
             node_id, parent = node[0], node[1]
             if node_id in nodes:
@@ -225,7 +228,7 @@ class GridTree:
                 siblings.append(node_id)
 
         for parent, kids in children.items():
-            if parent is not None and parent not in nodes:
+            if parent is not None and parent not in nodes and parent not in rejected:
                 problems.extend(
                     Problem(
                         k, "parent", f"unknown parent {parent!r}; no row has that id."
