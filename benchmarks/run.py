@@ -1,0 +1,174 @@
+"""Benchmarks: redcity against a networkx baseline, measured in the same run.
+
+Run ``python benchmarks/run.py`` (or ``--sizes 10000 100000`` for a quick
+look).  Every figure is timed for redcity and for networkx doing the same job
+on the same data, and printed as a ratio next to the target the issue set:
+``speedup`` rows must reach at least the target, ``cost`` rows (build time,
+memory) must stay at or below it.  Timings take the best of a few repeats;
+the machine's load moves absolute numbers, not the ratios much.
+
+Nothing here asserts: speed is reported, never tested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+
+from redcity.datasets import synthetic_records
+from redcity.grid import GridTree, Level
+
+
+def best_of(repeat: int, job: Callable[[], Any]) -> float:
+    """The fastest of ``repeat`` runs of ``job``, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        job()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def retained_bytes(job: Callable[[], Any]) -> int:
+    """Bytes still allocated by ``job``'s result once it returns."""
+    gc.collect()
+    tracemalloc.start()
+    result = job()
+    gc.collect()
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del result
+    return size
+
+
+# -- the networkx baselines -------------------------------------------------
+
+
+def nx_build(rows: Sequence[Mapping[str, Any]]) -> nx.DiGraph:
+    """A plain DiGraph with the same attributes, built node by node."""
+    graph = nx.DiGraph()
+    for row in rows:
+        attributes = {k: v for k, v in row.items() if k not in ("id", "parent")}
+        graph.add_node(row["id"], **attributes)
+        if row["parent"] is not None:
+            graph.add_edge(row["parent"], row["id"])
+    return graph
+
+
+def nx_rollup(graph: nx.DiGraph, values: Mapping[str, int]) -> dict[str, int]:
+    """One pass in reversed topological order: each node adds its children."""
+    total: dict[str, int] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        total[node] = values.get(node, 0) + sum(total[c] for c in graph.successors(node))
+    return total
+
+
+# -- the figures -------------------------------------------------------------
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, int, float, float, float, str, bool]] = []
+
+    def speedup(self, name: str, n: int, ours: float, theirs: float, target: float) -> None:
+        ratio = theirs / ours
+        self.rows.append((name, n, ours, theirs, ratio, f"≥ {target:g}×", ratio >= target))
+
+    def cost(self, name: str, n: int, ours: float, theirs: float, target: float) -> None:
+        ratio = ours / theirs
+        self.rows.append((name, n, ours, theirs, ratio, f"≤ {target:g}×", ratio <= target))
+
+    def print(self) -> None:
+        head = ("figure", "nodes", "redcity", "networkx", "ratio", "target", "")
+        print(f"| {' | '.join(head)} |")
+        print("|" + "---|" * len(head))
+        for name, n, ours, theirs, ratio, target, ok in self.rows:
+            unit = "MB" if "memory" in name else "s"
+            scale = 1e-6 if unit == "MB" else 1.0
+            print(
+                f"| {name} | {n:,} | {ours * scale:.4g} {unit} | {theirs * scale:.4g} {unit}"
+                f" | {ratio:.1f}× | {target} | {'ok' if ok else 'MISSED'} |"
+            )
+
+
+def bench(n: int, table: Table, *, seed: int, calls: int) -> None:
+    rows = synthetic_records(n, seed=seed)
+    n = len(rows)
+    repeat = 3 if n <= 200_000 else 1
+
+    print(f"[{n:,} nodes] build", file=sys.stderr)
+    theirs = best_of(repeat, lambda: nx_build(rows))
+    ours = best_of(repeat, lambda: GridTree.from_records(rows))
+    table.cost("build incl. networkx view", n, ours, theirs, 2)
+    theirs = retained_bytes(lambda: nx_build(rows))
+    ours = retained_bytes(lambda: GridTree.from_records(rows))
+    table.cost("memory", n, ours, theirs, 1.5)
+
+    tree = GridTree.from_records(rows)
+    graph = tree.graph
+    rng = random.Random(seed)
+    ids = list(tree.ids)
+    inners = rng.choices(ids, k=calls)
+    # Half the pairs are (ancestor, node), half are random nodes.
+    outers = [
+        rng.choice((*tree.ancestors(i), i)) if k % 2 else rng.choice(ids)
+        for k, i in enumerate(inners)
+    ]
+    pairs = list(zip(outers, inners, strict=True))
+
+    print(f"[{n:,} nodes] per call", file=sys.stderr)
+    contains = tree.contains
+    theirs = best_of(repeat, lambda: [nx.has_path(graph, a, b) for a, b in pairs])
+    ours = best_of(repeat, lambda: [contains(a, b) for a, b in pairs])
+    table.speedup("contains vs nx.has_path", n, ours, theirs, 5)
+    bulk = best_of(repeat, lambda: tree.contains_many(outers, inners))
+    table.speedup("contains_many (bulk) vs nx.has_path", n, bulk, theirs, 20)
+
+    sample = inners[: max(1, calls // 4)]
+    theirs = best_of(repeat, lambda: [nx.ancestors(graph, i) for i in sample])
+    ours = best_of(repeat, lambda: [tree.ancestors(i) for i in sample])
+    table.speedup("ancestors vs nx.ancestors", n, ours, theirs, 10)
+
+    streets = tree.nodes(Level.STREET)[:20]
+    theirs = best_of(repeat, lambda: [nx.descendants(graph, s) for s in streets])
+    ours = best_of(repeat, lambda: [tree.descendants(s) for s in streets])
+    table.speedup("descendants of a street vs nx.descendants", n, ours, theirs, 20)
+
+    print(f"[{n:,} nodes] rollup", file=sys.stderr)
+    values = {b: tree[b].households or 1 for b in tree.nodes(Level.BUILDING)}
+    expected = nx_rollup(graph, values)
+    if tree.rollup(values) != expected:
+        raise SystemExit("rollup disagrees with networkx")
+    theirs = best_of(repeat, lambda: nx_rollup(graph, values))
+    ours = best_of(repeat, lambda: tree.rollup(values))
+    table.speedup("rollup dict→dict vs networkx one pass", n, ours, theirs, 5)
+    aligned = [values.get(i, 0) for i in tree.ids]
+    bulk = best_of(repeat, lambda: tree.rollup_array(aligned))
+    table.speedup("rollup_array (bulk) vs networkx one pass", n, bulk, theirs, 20)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="tree sizes"
+    )
+    parser.add_argument("--calls", type=int, default=4000, help="queries per figure")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    table = Table()
+    for n in args.sizes:
+        bench(n, table, seed=args.seed, calls=args.calls)
+    table.print()
+
+
+if __name__ == "__main__":
+    main()
