@@ -138,6 +138,7 @@ class GridTree:
         "_index",
         "_levels",
         "_parent",
+        "_paths",
         "graph",
         "scheme",
     )
@@ -146,6 +147,7 @@ class GridTree:
     _index: dict[str, int]
     _levels: list[Level]
     _parent: list[int]
+    _paths: list[tuple[str, ...]]
     _end: list[int]
     _by_level: dict[Level, tuple[str, ...]]
     _hash: int | None
@@ -293,6 +295,14 @@ class GridTree:
         tree._levels = levels
         tree._parent = parent
         tree._end = list(map(operator.add, range(size), count))
+        # Root-first path (ancestors and itself) of every node with children,
+        # shared by its children's ancestors(); leaves, most nodes, get none.
+        paths: list[tuple[str, ...]] = [()] * size
+        for i in range(size):
+            if count[i] > 1:
+                j = parent[i]
+                paths[i] = (*paths[j], ids[i]) if j >= 0 else (ids[i],)
+        tree._paths = paths
         tree._by_level = {lv: tuple(v) for lv, v in sorted(by_level.items())}
         tree._hash = None
         tree.graph = nx.freeze(graph)
@@ -478,14 +488,8 @@ class GridTree:
 
     def ancestors(self, node_id: str) -> tuple[str, ...]:
         """The ids above ``node_id``, root first, excluding the node itself."""
-        parent, ids = self._parent, self._ids
-        found = []
-        j = parent[self._position(node_id)]
-        while j >= 0:
-            found.append(ids[j])
-            j = parent[j]
-        found.reverse()
-        return tuple(found)
+        j = self._parent[self._position(node_id)]
+        return self._paths[j] if j >= 0 else ()
 
     def ancestor(self, node_id: str, level: Level | str) -> str | None:
         """The node's ancestor (or itself) at ``level``, or ``None`` if it has none.
@@ -508,16 +512,17 @@ class GridTree:
 
     def depth(self, node_id: str) -> int:
         """Edges between the root and the node (the root's depth is 0)."""
-        parent = self._parent
-        d, j = 0, parent[self._position(node_id)]
-        while j >= 0:
-            d, j = d + 1, parent[j]
-        return d
+        return len(self.ancestors(node_id))
 
     def contains(self, outer: str, inner: str) -> bool:
         """True when ``inner`` is ``outer`` or lies below it (O(1))."""
-        i = self._position(outer)
-        return i <= self._position(inner) < self._end[i]
+        index = self._index
+        try:
+            i, j = index[outer], index[inner]
+        except (KeyError, TypeError):
+            self._positions((outer, inner))  # raises UnknownNode naming the id
+            raise
+        return i <= j < self._end[i]
 
     def contains_many(
         self, outer: str | Sequence[str], inners: Sequence[str]
@@ -559,7 +564,8 @@ class GridTree:
         """Sum values over every subtree: ``{id: value}`` in, ``{id: total}`` out.
 
         Nodes missing from ``values`` count as 0; every node of the tree is
-        in the result.  Exact for int, Decimal and Fraction.
+        in the result.  Integers use prefix sums (exact, at C speed); other
+        numbers (Decimal, Fraction, float) are added child into parent.
 
         >>> t = GridTree.from_records([
         ...     {"id": "c", "parent": None, "level": "社区", "name": "南社区"},
@@ -592,17 +598,20 @@ class GridTree:
                 f"got {len(values)}."
             )
             raise ValueError(msg)
-        if any(type(v) is float for v in values):
-            return self._rollup_by_pass(values)
-        # Exact types: subtree sum of i is prefix[end[i]] - prefix[i].
-        prefix: list[Any] = list(accumulate(values, initial=0))
-        return list(
-            map(
-                operator.sub,
-                map(prefix.__getitem__, self._end),
-                prefix[: len(self._ids)],
+        if set(map(type, values)) <= {int}:
+            # Integers (points, counts): subtree sum of i is
+            # prefix[end[i]] - prefix[i], computed at C speed and exact.
+            prefix: list[Any] = list(accumulate(values, initial=0))
+            return list(
+                map(
+                    operator.sub,
+                    map(prefix.__getitem__, self._end),
+                    prefix[: len(self._ids)],
+                )
             )
-        )
+        # Decimal, Fraction, float: plain addition of a subtree's own values,
+        # so Decimal's context precision and float rounding act as in sum().
+        return self._rollup_by_pass(values)
 
     def _rollup_by_pass(self, values: Sequence[N]) -> list[N]:
         """One reverse pre-order pass: children are added into their parent."""
