@@ -360,19 +360,31 @@ class GridTree:
         """The part of the tree at and below ``node_id``, as a tree of its own.
 
         The new root's ``parent`` is ``None``; nothing is re-validated (a
-        part of a valid tree is taken as valid).
+        part of a valid tree is taken as valid).  A part cut from inside a
+        grid keeps its buildings but not their grid, so its :attr:`scheme`
+        stops requiring a grid above every building; its records then
+        rebuild with ``GridTree.from_records(rows, scheme=part.scheme)``.
 
         >>> t = GridTree.from_records([
-        ...     {"id": "s", "parent": None, "level": "街道", "name": "南白"},
-        ...     {"id": "c", "parent": "s", "level": "社区", "name": "社区一"},
+        ...     {"id": "c", "parent": None, "level": "社区", "name": "南社区"},
+        ...     {"id": "g", "parent": "c", "level": "网格", "name": "网格1"},
+        ...     {"id": "p", "parent": "g", "level": "小区", "name": "兴茂小区"},
+        ...     {"id": "b", "parent": "p", "level": "楼栋", "name": "1栋"},
         ... ])
-        >>> t.subtree("c").ids
-        ('c',)
+        >>> t.subtree("g").ids, t.subtree("g").scheme == t.scheme
+        (('g', 'p', 'b'), True)
+        >>> t.subtree("p").scheme.building_in_one_grid
+        False
         """
         i = self._position(node_id)
         rows = [_row(n) for n in map(self._node, range(i, self._end[i]))]
         rows[0] = (rows[0][0], None, *rows[0][2:])
-        return GridTree._build(rows, self.scheme)
+        scheme = self.scheme
+        if scheme.building_in_one_grid and Level.GRID in map(
+            self.level, self.ancestors(node_id)
+        ):
+            scheme = attrs.evolve(scheme, building_in_one_grid=False)
+        return GridTree._build(rows, scheme)
 
     # -- the mapping face -------------------------------------------------
 

@@ -1,0 +1,203 @@
+"""The ``redcity`` command.
+
+``redcity demo`` builds the bundled Zunyi sample, validates it and prints,
+per district, the counts per level, the staffing (四定) and party coverage
+(支部建在网格上), and the green/yellow/red cards; ``--out DIR`` also writes
+the tree as JSON and a picture of one street's hierarchy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from tqdm import tqdm
+
+import redcity
+from redcity.datasets import BOZHOU, zunyi, zunyi_staffing
+from redcity.errors import RedcityError
+from redcity.grid import (
+    Card,
+    GridTree,
+    Level,
+    Post,
+    evaluate_cards,
+    party_coverage,
+    staffing_report,
+)
+from redcity.report import (
+    DEMO_CARD_POLICY,
+    district_summaries,
+    grid_card_metrics,
+    hierarchy_figure,
+)
+
+__all__ = ["main"]
+
+T = TypeVar("T")
+
+DEMO_PERIOD = "2026-Q3"
+DEMO_STREET = "520304001"  # 南白街道, 播州区
+_LEVELS = (Level.STREET, Level.COMMUNITY, Level.COMPOUND, Level.GRID, Level.BUILDING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="redcity",
+        description="Grassroots governance (党建引领基层治理) as data.",
+    )
+    parser.add_argument("--version", action="version", version=redcity.__version__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="run the Zunyi sample end to end",
+        description=(
+            "Build the bundled Zunyi (遵义) sample, validate it and print per "
+            "district the counts per level, staffing, party coverage and cards."
+        ),
+    )
+    demo.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write tree.json and street-hierarchy.png (with the plot extra)",
+    )
+    demo.add_argument(
+        "--no-progress", action="store_true", help="do not show a progress bar"
+    )
+    args = parser.parse_args(argv)
+    try:
+        return run_demo(out=args.out, progress=not args.no_progress)
+    except (RedcityError, OSError) as exc:
+        print(f"redcity: {exc}", file=sys.stderr)
+        return 1
+
+
+def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
+    """The demo: build, validate, report, and write files to ``out``."""
+    started = time.perf_counter()
+    steps = 6 if out is not None else 4
+    with tqdm(total=steps, disable=not progress or None, unit="step") as bar:
+
+        def step(label: str, job: Callable[[], T]) -> T:
+            bar.set_description(label)
+            result = job()
+            bar.update()
+            return result
+
+        tree = step("building the Zunyi sample", zunyi)
+        staff = step("staffing and party organisations", zunyi_staffing)
+        bozhou = tree.subtree(BOZHOU)
+        staffing = step(
+            "checking staffing", lambda: staffing_report(bozhou, staff.assignments)
+        )
+        coverage = party_coverage(bozhou, staff.party_orgs)
+        metrics = grid_card_metrics(
+            tree, staff.assignments, staff.party_orgs, within=BOZHOU
+        )
+        cards = step(
+            "carding the grids",
+            lambda: evaluate_cards(DEMO_CARD_POLICY, {DEMO_PERIOD: metrics}),
+        )
+        written: list[Path] = []
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            written.append(step("writing tree.json", lambda: _write_tree(tree, out)))
+            picture = step("drawing one street", lambda: _write_picture(tree, out))
+            if picture is not None:
+                written.append(picture)
+
+    _print_counts(tree)
+    print()
+    print("播州区 staffing (四定) and party coverage (支部建在网格上):")
+    counts = staffing.counts
+    print(
+        f"  grid workers: {counts.get(Post.FULL_TIME_WORKER, 0)} 专职网格员, "
+        f"{counts.get(Post.PART_TIME_WORKER, 0)} 兼职网格员; "
+        f"{staffing.fully_staffed}/{staffing.grids} grids have a 网格长 and a 网格员; "
+        f"{len(staffing.overloaded)} over {staffing.max_households_per_worker} "
+        "households per worker"
+    )
+    kinds = coverage.counts.get(bozhou.root, {})
+    print(
+        "  party organisations: "
+        + ", ".join(f"{n} {kind.zh}" for kind, n in kinds.items() if n)
+    )
+    ratio = coverage.ratio
+    share = f" ({float(ratio):.0%})" if ratio is not None else ""
+    print(
+        "  grids covered by a grid-level organisation: "
+        f"{coverage.covered}/{coverage.grids}{share}"
+    )
+    print("  (the seed article gives staffing only for 播州区; the others show none)")
+    print()
+    tally = cards.counts(DEMO_PERIOD)
+    print(
+        f"播州区 grid cards, {DEMO_PERIOD} (demo policy: yellow over 450 and red over "
+        "500 households per worker; red without party coverage):"
+    )
+    print("  " + ", ".join(f"{card.zh} {tally.get(card, 0)}" for card in Card))
+    for path in written:
+        print(f"wrote {path}")
+    print(f"done in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def _print_counts(tree: GridTree) -> None:
+    summaries = district_summaries(tree)
+    root = tree[tree.root].name
+    print(f"{root} sample: {len(tree):,} nodes, valid (redcity {redcity.__version__})")
+    header = ["district", "code", *(lv.zh for lv in _LEVELS), "户", "人口"]
+    rows = [
+        [
+            d.name,
+            d.code or "",
+            *(f"{d.counts.get(lv, 0):,}" for lv in _LEVELS),
+            f"{d.households:,}",
+            f"{d.population:,}",
+        ]
+        for d in summaries
+    ]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        cells = [
+            _pad(cell, w, left=i < 2)
+            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        print("  " + "  ".join(cells))
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, left: bool) -> str:
+    fill = " " * (width - _width(text))
+    return text + fill if left else fill + text
+
+
+def _write_tree(tree: GridTree, out: Path) -> Path:
+    path = out / "tree.json"
+    path.write_text(tree.to_json(indent=1), encoding="utf-8")
+    return path
+
+
+def _write_picture(tree: GridTree, out: Path) -> Path | None:
+    try:
+        figure = hierarchy_figure(tree, DEMO_STREET)
+    except ImportError:
+        print("(no picture: install the plot extra, pip install 'redcity[plot]')")
+        return None
+    path = out / "street-hierarchy.png"
+    figure.savefig(path)
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

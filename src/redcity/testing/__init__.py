@@ -1,0 +1,1 @@
+"""Testing helpers for redcity users: Hypothesis strategies in ``strategies``."""
