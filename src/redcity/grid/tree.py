@@ -736,7 +736,15 @@ def _fast_row(row: Any) -> _Row | None:
         level = _LEVEL_BY_NAME.get(level) if type(level) is str else None
     if (
         level is None
-        or code is not None
+        or not (
+            code is None
+            or (
+                type(code) is str
+                and code.isascii()
+                and code.isdigit()
+                and not Level.DISTRICT <= level <= Level.COMMUNITY  # division codes
+            )
+        )
         or type(node_id) is not str
         or not node_id
         or type(name) is not str
@@ -748,7 +756,7 @@ def _fast_row(row: Any) -> _Row | None:
         or not (population is None or (type(population) is int and population >= 0))
     ):
         return None
-    return (node_id, parent, level, name, None, households, population)
+    return (node_id, parent, level, name, code, households, population)
 
 
 def _checked_row(number: int, row: Any, problems: list[Problem]) -> _Row | None:
