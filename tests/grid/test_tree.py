@@ -8,9 +8,12 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from redcity.errors import RedcityError, UnknownNode
 from redcity.grid import DEFAULT_SCHEME, GridError, GridTree, Level, LevelScheme, Node
+from redcity.testing.strategies import grid_trees
 
 
 def row(id: str, parent: str | None, level: str, **extra: Any) -> dict[str, Any]:
@@ -327,3 +330,39 @@ def test_children_of_a_rejected_row_are_not_orphans() -> None:
     # having an unknown parent: the one real problem is reported, once.
     rows = [*SMALL, row("x3", "c", "网格", households=-1), row("bz", "x3", "楼栋")]
     assert problems_of(rows) == {("x3", "households")}
+
+
+def test_positions_and_contains_array(tree: GridTree) -> None:
+    pos = tree.positions(list(tree))
+    assert list(range(len(tree))) == pos
+    with pytest.raises(UnknownNode):
+        tree.positions(["d", "zz"])
+    with pytest.raises(IndexError, match="outers"):
+        tree.contains_array([-1], [0])
+    with pytest.raises(IndexError, match="inners"):
+        tree.contains_array([0], [len(tree)])
+    with pytest.raises(ValueError, match="as many"):
+        tree.contains_array([0], [0, 1])
+    assert [] == tree.contains_array([], [])
+
+
+@given(grid_trees(max_nodes=40), st.data())
+def test_contains_array_agrees_with_contains(
+    tree: GridTree, data: st.DataObject
+) -> None:
+    pairs = data.draw(
+        st.lists(st.tuples(*[st.sampled_from(tree.ids)] * 2), max_size=30)
+    )
+    outers = tree.positions([a for a, _ in pairs])
+    inners = tree.positions([b for _, b in pairs])
+    expected = [tree.contains(a, b) for a, b in pairs]
+    assert expected == tree.contains_array(outers, inners)
+    assert expected == [nx.has_path(tree.graph, a, b) for a, b in pairs]
+
+
+@given(grid_trees(max_nodes=40))
+def test_ancestors_shared_tuples_are_right(tree: GridTree) -> None:
+    for node_id in tree:
+        path = nx.shortest_path(tree.graph, tree.root, node_id)
+        assert tuple(path[:-1]) == tree.ancestors(node_id)
+        assert len(path) - 1 == tree.depth(node_id)

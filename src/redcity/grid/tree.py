@@ -138,7 +138,7 @@ class GridTree:
         "_index",
         "_levels",
         "_parent",
-        "_paths",
+        "_up",
         "graph",
         "scheme",
     )
@@ -147,7 +147,7 @@ class GridTree:
     _index: dict[str, int]
     _levels: list[Level]
     _parent: list[int]
-    _paths: list[tuple[str, ...]]
+    _up: list[tuple[str, ...]]
     _end: list[int]
     _by_level: dict[Level, tuple[str, ...]]
     _hash: int | None
@@ -295,14 +295,15 @@ class GridTree:
         tree._levels = levels
         tree._parent = parent
         tree._end = list(map(operator.add, range(size), count))
-        # Root-first path (ancestors and itself) of every node with children,
-        # shared by its children's ancestors(); leaves, most nodes, get none.
-        paths: list[tuple[str, ...]] = [()] * size
-        for i in range(size):
-            if count[i] > 1:
-                j = parent[i]
-                paths[i] = (*paths[j], ids[i]) if j >= 0 else (ids[i],)
-        tree._paths = paths
+        # Every node's ancestors (root first) as one tuple shared by all its
+        # siblings: a tuple is made once per node with children, and leaves,
+        # most nodes, only point at their parent's.
+        up: list[tuple[str, ...]] = [()] * size
+        for i in range(1, size):
+            j = parent[i]
+            # In pre-order a node's first child sits right after it.
+            up[i] = (*up[j], ids[j]) if i == j + 1 else up[j + 1]
+        tree._up = up
         tree._by_level = {lv: tuple(v) for lv, v in sorted(by_level.items())}
         tree._hash = None
         tree.graph = nx.freeze(graph)
@@ -500,8 +501,10 @@ class GridTree:
 
     def ancestors(self, node_id: str) -> tuple[str, ...]:
         """The ids above ``node_id``, root first, excluding the node itself."""
-        j = self._parent[self._position(node_id)]
-        return self._paths[j] if j >= 0 else ()
+        try:
+            return self._up[self._index[node_id]]
+        except (KeyError, TypeError):
+            raise _unknown(node_id) from None
 
     def ancestor(self, node_id: str, level: Level | str) -> str | None:
         """The node's ancestor (or itself) at ``level``, or ``None`` if it has none.
@@ -532,8 +535,7 @@ class GridTree:
         try:
             i, j = index[outer], index[inner]
         except (KeyError, TypeError):
-            self._positions((outer, inner))  # raises UnknownNode naming the id
-            raise
+            raise _unknown(inner if outer in index else outer) from None
         return i <= j < self._end[i]
 
     def contains_many(
@@ -569,6 +571,61 @@ class GridTree:
             raise ValueError(msg)
         end = self._end
         return [i <= j < end[i] for i, j in zip(starts, pos, strict=True)]
+
+    def positions(self, node_ids: Sequence[str]) -> list[int]:
+        """The positions in :attr:`ids` of many nodes: the array forms' input.
+
+        Map ids to positions once, then query with :meth:`contains_array`
+        as often as needed.
+
+        >>> t = GridTree.from_records([
+        ...     {"id": "c", "parent": None, "level": "社区", "name": "南社区"},
+        ...     {"id": "g", "parent": "c", "level": "网格", "name": "网格1"},
+        ... ])
+        >>> t.positions(["g", "c"])
+        [1, 0]
+        """
+        return self._positions(node_ids)
+
+    def contains_array(
+        self, outers: Sequence[int], inners: Sequence[int]
+    ) -> list[bool]:
+        """:meth:`contains` on positions: is ``inners[k]`` within ``outers[k]``?
+
+        The bulk form for array code: both sequences hold positions in
+        :attr:`ids` (see :meth:`positions`), aligned pairwise; no id is
+        looked up, so each pair costs two comparisons.
+
+        Raises:
+            ValueError: the sequences differ in length.
+            IndexError: a position outside ``range(len(tree))``.
+
+        >>> t = GridTree.from_records([
+        ...     {"id": "c", "parent": None, "level": "社区", "name": "南社区"},
+        ...     {"id": "g1", "parent": "c", "level": "网格", "name": "网格1"},
+        ...     {"id": "g2", "parent": "c", "level": "网格", "name": "网格2"},
+        ... ])
+        >>> t.contains_array([0, 1, 1], [2, 1, 2])
+        [True, True, False]
+        """
+        if len(outers) != len(inners):
+            msg = (
+                "Expected as many outers as inners, "
+                f"got {len(outers)} and {len(inners)}."
+            )
+            raise ValueError(msg)
+        size = len(self._ids)
+        for name, seq in (("outers", outers), ("inners", inners)):
+            if seq and not (min(seq) >= 0 and max(seq) < size):
+                msg = f"{name} holds a position outside range({size})."
+                raise IndexError(msg)
+        end = self._end
+        return [
+            i <= j < e
+            for i, j, e in zip(
+                outers, inners, map(end.__getitem__, outers), strict=True
+            )
+        ]
 
     # -- rollups ----------------------------------------------------------
 
@@ -661,8 +718,7 @@ class GridTree:
         try:
             return self._index[node_id]
         except (KeyError, TypeError):
-            msg = f"No node with id {node_id!r} in this tree."
-            raise UnknownNode(msg) from None
+            raise _unknown(node_id) from None
 
     def _positions(self, node_ids: Sequence[str]) -> list[int]:
         try:
@@ -699,6 +755,11 @@ _LEVEL_BY_NAME = {a: lv for lv in Level for a in lv.aliases}
 def _row(node: Node) -> _Row:
     return (node.id, node.parent, node.level, node.name, node.code,
             node.households, node.population)  # fmt: skip
+
+
+def _unknown(node_id: object) -> UnknownNode:
+    msg = f"No node with id {node_id!r} in this tree."
+    return UnknownNode(msg)
 
 
 def _attributes(row: _Row) -> dict[str, Any]:
