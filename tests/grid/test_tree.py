@@ -334,7 +334,7 @@ def test_children_of_a_rejected_row_are_not_orphans() -> None:
 
 def test_positions_and_contains_array(tree: GridTree) -> None:
     pos = tree.positions(list(tree))
-    assert list(range(len(tree))) == pos
+    assert list(range(len(tree))) == list(pos)
     with pytest.raises(UnknownNode):
         tree.positions(["d", "zz"])
     with pytest.raises(IndexError, match="outers"):

@@ -34,6 +34,7 @@ import contextlib
 import gc
 import json
 import operator
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate, compress
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -146,9 +147,9 @@ class GridTree:
     _ids: tuple[str, ...]
     _index: dict[str, int]
     _levels: list[Level]
-    _parent: list[int]
-    _up: list[tuple[str, ...]]
-    _end: list[int]
+    _parent: array[int]
+    _up: dict[str, tuple[str, ...]]
+    _end: array[int]
     _by_level: dict[Level, tuple[str, ...]]
     _hash: int | None
     graph: nx.DiGraph
@@ -293,8 +294,10 @@ class GridTree:
         tree._ids = ids
         tree._index = index
         tree._levels = levels
-        tree._parent = parent
-        tree._end = list(map(operator.add, range(size), count))
+        # Position arrays hold machine integers: compact, and a random read
+        # touches one cache line instead of a list slot and an int object.
+        tree._parent = array("q", parent)
+        tree._end = array("q", map(operator.add, range(size), count))
         # Every node's ancestors (root first) as one tuple shared by all its
         # siblings: a tuple is made once per node with children, and leaves,
         # most nodes, only point at their parent's.
@@ -303,7 +306,8 @@ class GridTree:
             j = parent[i]
             # In pre-order a node's first child sits right after it.
             up[i] = (*up[j], ids[j]) if i == j + 1 else up[j + 1]
-        tree._up = up
+        # Keyed by id: ancestors(id) is then a single dictionary read.
+        tree._up = dict(zip(ids, up, strict=True))
         tree._by_level = {lv: tuple(v) for lv, v in sorted(by_level.items())}
         tree._hash = None
         tree.graph = nx.freeze(graph)
@@ -502,7 +506,7 @@ class GridTree:
     def ancestors(self, node_id: str) -> tuple[str, ...]:
         """The ids above ``node_id``, root first, excluding the node itself."""
         try:
-            return self._up[self._index[node_id]]
+            return self._up[node_id]
         except (KeyError, TypeError):
             raise _unknown(node_id) from None
 
@@ -563,16 +567,9 @@ class GridTree:
             lo = self._position(outer)
             hi = self._end[lo]
             return [lo <= j < hi for j in pos]
-        starts = self._positions(outer)
-        if len(starts) != len(pos):
-            msg = (
-                f"Expected as many outers as inners, got {len(starts)} and {len(pos)}."
-            )
-            raise ValueError(msg)
-        end = self._end
-        return [i <= j < end[i] for i, j in zip(starts, pos, strict=True)]
+        return self.contains_array(self._positions(outer), pos)
 
-    def positions(self, node_ids: Sequence[str]) -> list[int]:
+    def positions(self, node_ids: Sequence[str]) -> array[int]:
         """The positions in :attr:`ids` of many nodes: the array forms' input.
 
         Map ids to positions once, then query with :meth:`contains_array`
@@ -583,7 +580,7 @@ class GridTree:
         ...     {"id": "g", "parent": "c", "level": "网格", "name": "网格1"},
         ... ])
         >>> t.positions(["g", "c"])
-        [1, 0]
+        array('q', [1, 0])
         """
         return self._positions(node_ids)
 
@@ -720,9 +717,9 @@ class GridTree:
         except (KeyError, TypeError):
             raise _unknown(node_id) from None
 
-    def _positions(self, node_ids: Sequence[str]) -> list[int]:
+    def _positions(self, node_ids: Sequence[str]) -> array[int]:
         try:
-            return list(map(self._index.__getitem__, node_ids))
+            return array("q", map(self._index.__getitem__, node_ids))
         except (KeyError, TypeError):
             missing = [i for i in node_ids if i not in self._index][:5]
             msg = f"No nodes with ids {missing!r} in this tree."
