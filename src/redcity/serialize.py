@@ -63,7 +63,7 @@ from cattrs.errors import (
     StructureHandlerNotFoundError,
 )
 
-from redcity.errors import NaiveDatetimeError, SerializationError
+from redcity.errors import NaiveDatetimeError, SerializationError, ValidationError
 
 __all__ = [
     "converter",
@@ -518,6 +518,8 @@ def _describe(exc: BaseException, cl: Any) -> str:
             else "?"
         )
         return f"unexpected key{s} {extra}; {_type_name(exc.cl)} has keys {known}"
+    if isinstance(exc, ValidationError):  # a record's whole-input check, one line
+        return "; ".join(str(p).rstrip(".") for p in exc.problems)
     if isinstance(exc, KeyError):
         return "required key is missing"
     if isinstance(exc, AttributeError) and "has no attribute" in str(exc):

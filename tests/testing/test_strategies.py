@@ -13,22 +13,40 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from redcity.calendars import Period, WorkCalendar
 from redcity.grid import (
     DEFAULT_SCHEME,
+    Assignment,
+    CardPolicy,
     DivisionCode,
     GridError,
     GridTree,
     Level,
     LevelScheme,
+    PartyOrg,
+    Threshold,
     TownshipKind,
     VillageKind,
     code_extends,
 )
+from redcity.testing import strategies
 from redcity.testing.strategies import (
+    assignments,
+    card_histories,
+    card_policies,
     division_codes,
+    grid_bounds,
     grid_records,
     grid_trees,
+    level_schemes,
     levels,
+    merge_results,
+    party_coverages,
+    party_orgs,
+    periods,
+    staffing_reports,
+    thresholds,
+    work_calendars,
 )
 
 # -- the strategies ----------------------------------------------------------
@@ -205,6 +223,98 @@ def test_division_codes_by_kind(kind: TownshipKind | VillageKind) -> None:
 def test_division_codes_bad_arguments(kwargs: dict[str, Any]) -> None:
     with pytest.raises(InvalidArgument):
         division_codes(**kwargs)
+
+
+@given(level_schemes().flatmap(lambda s: grid_trees(max_nodes=5, scheme=s)))
+def test_trees_under_any_scheme(tree: GridTree) -> None:
+    # A scheme under which nothing may have a child gives one-node trees.
+    assert 1 <= len(tree) <= 5
+
+
+def test_no_children_means_one_node() -> None:
+    tree = find(grid_trees(scheme=LevelScheme([])), lambda t: True)
+    assert 1 == len(tree)
+
+
+# -- record strategies -------------------------------------------------------
+
+
+@given(thresholds())
+def test_thresholds_make_a_policy(threshold: Threshold) -> None:
+    assert (threshold,) == CardPolicy([threshold]).thresholds
+
+
+@given(party_orgs())
+def test_party_orgs_are_not_their_own_parent(org: PartyOrg) -> None:
+    assert org.parent_id != org.id
+
+
+@given(st.data())
+def test_assignments_on_a_tree_use_its_nodes(data: st.DataObject) -> None:
+    tree = data.draw(grid_trees(max_nodes=10))
+    a: Assignment = data.draw(assignments(tree=tree))
+    assert a.node_id in tree
+    assert a.party_member or not a.in_service
+
+
+@given(periods(min_year=2026, max_year=2026))
+def test_periods_within_years(period: Period) -> None:
+    assert 2026 == period.year
+    assert period == Period.parse(period.label, tz=period.tz)
+
+
+@given(work_calendars(max_overrides=3))
+def test_work_calendars_are_valid(calendar: WorkCalendar) -> None:
+    assert calendar == WorkCalendar(
+        tz=calendar.tz,
+        working_hours=calendar.working_hours,
+        holidays=calendar.holidays,
+        workdays=calendar.workdays,
+        known_years=calendar.known_years,
+    )
+    assert len(calendar.holidays) <= 3
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "card_policies",
+            "CardPolicy(thresholds=(), promote_after=1, on_missing=None)",
+        ),
+        ("grid_bounds", "GridBounds(min_households=300, max_households=500)"),
+        (
+            "periods",
+            "Period(kind=<PeriodKind.MONTH: 'month'>, year=2000, number=1, "
+            "tz='Asia/Shanghai')",
+        ),
+    ],
+)
+def test_record_strategies_shrink_to_simple_values(name: str, expected: str) -> None:
+    assert expected == repr(find(getattr(strategies, name)(), lambda x: True))
+
+
+@pytest.mark.parametrize(
+    ("strategy", "kwargs"),
+    [
+        (assignments, {"tree": "n0"}),
+        (party_orgs, {"tree": 1}),
+        (grid_bounds, {"max_households": -1}),
+        (merge_results, {"min_nodes": 0}),
+        (merge_results, {"max_layers": 0}),
+        (staffing_reports, {"max_assignments": -1}),
+        (party_coverages, {"min_nodes": 3, "max_nodes": 2}),
+        (card_policies, {"min_thresholds": 2, "max_thresholds": 1}),
+        (card_histories, {"max_periods": 13}),
+        (card_histories, {"max_nodes": 0}),
+        (periods, {"min_year": 0}),
+        (periods, {"max_year": 9999}),
+        (work_calendars, {"max_overrides": 1.5}),
+    ],
+)
+def test_record_strategies_bad_arguments(strategy: Any, kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidArgument):
+        strategy(**kwargs)
 
 
 # -- GridTree against networkx -----------------------------------------------

@@ -8,6 +8,8 @@
 True
 """
 
+# Registers the grid's types with redcity.serialize's converter.
+from redcity.grid import _serialize as _serialize
 from redcity.grid.cards import (
     DEFAULT_PROMOTE_AFTER,
     Card,
