@@ -36,7 +36,7 @@ import json
 import operator
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
@@ -567,7 +567,13 @@ class GridTree:
             lo = self._position(outer)
             hi = self._end[lo]
             return [lo <= j < hi for j in pos]
-        return self.contains_array(self._positions(outer), pos)
+        starts = self._positions(outer)
+        if len(starts) != len(pos):
+            msg = (
+                f"Expected as many outers as inners, got {len(starts)} and {len(pos)}."
+            )
+            raise ValueError(msg)
+        return self._contains_pairs(starts, pos)
 
     def positions(self, node_ids: Sequence[str]) -> array[int]:
         """The positions in :attr:`ids` of many nodes: the array forms' input.
@@ -616,6 +622,11 @@ class GridTree:
             if seq and not (min(seq) >= 0 and max(seq) < size):
                 msg = f"{name} holds a position outside range({size})."
                 raise IndexError(msg)
+        return self._contains_pairs(outers, inners)
+
+    def _contains_pairs(
+        self, outers: Sequence[int], inners: Sequence[int]
+    ) -> list[bool]:
         end = self._end
         return [
             i <= j < e
@@ -641,11 +652,11 @@ class GridTree:
         >>> t.rollup({"g1": 320, "g2": 410, "c": 5})
         {'c': 735, 'g1': 320, 'g2': 410}
         """
-        unknown = values.keys() - self._index.keys()
-        if unknown:
-            msg = f"rollup got values for ids not in the tree: {sorted(unknown)[:5]!r}."
+        if not values.keys() <= self._index.keys():
+            unknown = sorted(values.keys() - self._index.keys())[:5]
+            msg = f"rollup got values for ids not in the tree: {unknown!r}."
             raise UnknownNode(msg)
-        aligned: list[Any] = list(map(values.get, self._ids, [0] * len(self._ids)))
+        aligned: list[Any] = list(map(values.get, self._ids, repeat(0, len(self._ids))))
         return dict(zip(self._ids, self.rollup_array(aligned), strict=True))
 
     def rollup_array(self, values: Sequence[N]) -> list[N]:
