@@ -579,7 +579,8 @@ class GridTree:
         """The positions in :attr:`ids` of many nodes: the array forms' input.
 
         Map ids to positions once, then query with :meth:`contains_array`
-        as often as needed.
+        as often as needed.  The result is an ``array('q')`` of machine
+        integers: compact, and quick to read in bulk.
 
         >>> t = GridTree.from_records([
         ...     {"id": "c", "parent": None, "level": "社区", "name": "南社区"},
@@ -588,7 +589,7 @@ class GridTree:
         >>> t.positions(["g", "c"])
         array('q', [1, 0])
         """
-        return self._positions(node_ids)
+        return array("q", self._positions(node_ids))
 
     def contains_array(
         self, outers: Sequence[int], inners: Sequence[int]
@@ -728,9 +729,9 @@ class GridTree:
         except (KeyError, TypeError):
             raise _unknown(node_id) from None
 
-    def _positions(self, node_ids: Sequence[str]) -> array[int]:
+    def _positions(self, node_ids: Sequence[str]) -> list[int]:
         try:
-            return array("q", map(self._index.__getitem__, node_ids))
+            return list(map(self._index.__getitem__, node_ids))
         except (KeyError, TypeError):
             missing = [i for i in node_ids if i not in self._index][:5]
             msg = f"No nodes with ids {missing!r} in this tree."
