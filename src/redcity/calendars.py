@@ -71,6 +71,7 @@ import attrs
 import holidays as pyholidays
 import pendulum
 
+from redcity._names import parse_member
 from redcity.errors import CalendarError, NaiveDatetimeError, UnofficialCalendarWarning
 
 __all__ = [
@@ -251,15 +252,9 @@ class PeriodKind(enum.Enum):
         >>> PeriodKind.parse("Month"), PeriodKind.parse("季")
         (<PeriodKind.MONTH: 'month'>, <PeriodKind.QUARTER: 'quarter'>)
         """
-        if isinstance(value, PeriodKind):
-            return value
-        if isinstance(value, str):
-            found = _KIND_BY_NAME.get(value.strip().lower())
-            if found is not None:
-                return found
-        known = ", ".join(sorted(_KIND_BY_NAME))
-        msg = f"Expected a period kind, got {value!r}; known names: {known}."
-        raise CalendarError(msg)
+        return parse_member(
+            cls, value, what="a period kind", names=_kind_names, error=CalendarError
+        )
 
 
 _KIND_MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
@@ -268,10 +263,11 @@ _KIND_ZH = {
     PeriodKind.QUARTER: ("季度", "季"),
     PeriodKind.YEAR: ("年", "年度"),
 }
-_KIND_BY_NAME = {
-    name: kind for kind in PeriodKind for name in (kind.value, *_KIND_ZH[kind])
-}
 _KIND_RANK = {PeriodKind.MONTH: 0, PeriodKind.QUARTER: 1, PeriodKind.YEAR: 2}
+
+
+def _kind_names(kind: PeriodKind) -> tuple[str, ...]:
+    return (_KIND_ZH[kind][0], kind.value, *_KIND_ZH[kind])
 
 
 def _parse_kind(value: PeriodKind | str) -> PeriodKind:

@@ -74,7 +74,7 @@ def test_kinds() -> None:
     assert PartyOrgKind.parse("WORKING_COMMITTEE") is W
     assert G.en == "grid branch"
     assert frozenset({G, S}) == GRID_LEVEL_KINDS
-    with pytest.raises(ValueError, match="known: 党工委/WORKING_COMMITTEE"):
+    with pytest.raises(ValueError, match="known names: 党工委/WORKING_COMMITTEE"):
         PartyOrgKind.parse("团支部")
     with pytest.raises(ValueError, match="Expected a party"):
         PartyOrgKind.parse(None)  # type: ignore[arg-type]

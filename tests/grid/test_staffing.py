@@ -86,7 +86,7 @@ def test_posts() -> None:
     assert Post.parse("PART_TIME_WORKER") is Post.PART_TIME_WORKER
     assert Post.FULL_TIME_WORKER.is_worker
     assert not Post.GRID_LEADER.is_worker
-    with pytest.raises(ValueError, match="known posts: 网格长/GRID_LEADER"):
+    with pytest.raises(ValueError, match="known names: 网格长/GRID_LEADER"):
         Post.parse("书记")
     with pytest.raises(ValueError, match="Expected a post"):
         Post.parse(3)  # type: ignore[arg-type]

@@ -47,6 +47,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from redcity._names import parse_member
 from redcity.errors import Problem, ValidationError
 
 __all__ = [
@@ -100,20 +101,16 @@ class Card(enum.Enum):
         Raises:
             ValueError: the value names no card.
         """
-        if isinstance(value, Card):
-            return value
-        if isinstance(value, str):
-            text = value.strip()
-            for card in cls:
-                if text.lower() == card.value or text in (card.zh, card.zh[0]):
-                    return card
-        msg = f"Expected green, yellow or red (绿牌/黄牌/红牌), got {value!r}."
-        raise ValueError(msg)
+        return parse_member(cls, value, what="a card", names=_card_names)
 
 
 _CARD_ZH = {Card.GREEN: "绿牌", Card.YELLOW: "黄牌", Card.RED: "红牌"}
 _SEVERITY = {Card.GREEN: 0, Card.YELLOW: 1, Card.RED: 2}
 _BY_SEVERITY = (Card.GREEN, Card.YELLOW, Card.RED)
+
+
+def _card_names(card: Card) -> tuple[str, ...]:
+    return (card.zh, card.value, card.zh[0])
 
 
 class Direction(enum.Enum):
@@ -135,15 +132,16 @@ class Direction(enum.Enum):
         Raises:
             ValueError: the value names no direction.
         """
-        if isinstance(value, Direction):
-            return value
-        if isinstance(value, str):
-            text = value.strip().lower().replace(" ", "_").replace("-", "_")
-            for direction in cls:
-                if text in (direction.value, direction.name.lower()):
-                    return direction
-        msg = f"Expected direction 'higher' or 'lower' (is better), got {value!r}."
-        raise ValueError(msg)
+        return parse_member(cls, value, what="a direction", names=_direction_names)
+
+
+def _direction_names(direction: Direction) -> tuple[str, ...]:
+    """``"higher"`` and ``"higher_is_better"``, its words joined by any of ``_ -``."""
+    first, *words = direction.name.lower().split("_")
+    spellings = [first]
+    for word in words:
+        spellings = [f"{head}{sep}{word}" for head in spellings for sep in "_ -"]
+    return (direction.value, *spellings)
 
 
 def _direction(value: Direction | str) -> Direction:
@@ -331,7 +329,7 @@ class CardPolicy:
         Traceback (most recent call last):
         ...
         redcity.errors.ValidationError: 3 problems found:
-          - 满意率.direction: Expected direction 'higher' or 'lower' (is better), ...
+          - 满意率.direction: Expected a direction, got 'sideways'; known names: ...
           - policy.promote_after: expected a whole number of periods ≥ 1, got 0.
           - 结案率.red: red bound 90 is laxer than yellow bound 80; ...
         """

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from redcity._names import parse_member
+
 __all__ = ["DEFAULT_SCHEME", "Level", "LevelScheme"]
 
 
@@ -73,20 +75,9 @@ class Level(enum.IntEnum):
         >>> Level.parse("楼栋"), Level.parse("Building"), Level.parse(2)
         (<Level.BUILDING: 6>, <Level.BUILDING: 6>, <Level.STREET: 2>)
         """
-        if isinstance(value, Level):
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            try:
-                return cls(value)
-            except ValueError:
-                pass
-        elif isinstance(value, str):
-            found = _BY_NAME.get(value.strip().lower())
-            if found is not None:
-                return found
-        known = ", ".join(f"{level.zh}/{level.en}" for level in cls)
-        msg = f"Expected a level name or number, got {value!r}; known names: {known}."
-        raise ValueError(msg)
+        if isinstance(value, int) and not isinstance(value, bool) and value in _NUMBERS:
+            return cls(value)
+        return parse_member(cls, value, what="a level name or number", names=_names)
 
 
 _ZH: dict[Level, tuple[str, ...]] = {
@@ -109,9 +100,11 @@ _EN: dict[Level, tuple[str, ...]] = {
     Level.BUILDING: ("building",),
     Level.HOUSEHOLD: ("household",),
 }
-_BY_NAME: dict[str, Level] = {
-    name.lower(): level for level in Level for name in _ZH[level] + _EN[level]
-}
+_NUMBERS = frozenset(level.value for level in Level)
+
+
+def _names(level: Level) -> tuple[str, ...]:
+    return (level.zh, level.en, *level.aliases)
 
 
 def _pairs(

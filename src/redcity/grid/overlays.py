@@ -47,6 +47,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from redcity._names import parse_member
 from redcity.errors import Problem
 from redcity.grid.levels import Level
 from redcity.grid.tree import GridTree
@@ -86,15 +87,11 @@ class MergeMode(enum.Enum):
         Raises:
             ValueError: the value names no mode.
         """
-        if isinstance(value, MergeMode):
-            return value
-        if isinstance(value, str):
-            text = value.strip().lower()
-            for mode in cls:
-                if text in (mode.value, mode.zh):
-                    return mode
-        msg = f"Expected 'coarsest' or 'refinement', got {value!r}."
-        raise ValueError(msg)
+        return parse_member(cls, value, what="a merge mode", names=_mode_names)
+
+
+def _mode_names(mode: MergeMode) -> tuple[str, ...]:
+    return (mode.zh, mode.value)
 
 
 def _non_negative_int(_: object, attribute: attrs.Attribute[int], value: int) -> None:

@@ -42,6 +42,7 @@ from fractions import Fraction
 
 import attrs
 
+from redcity._names import parse_member
 from redcity.errors import Problem
 from redcity.grid.levels import Level
 from redcity.grid.tree import GridTree
@@ -88,19 +89,12 @@ class PartyOrgKind(enum.Enum):
         Raises:
             ValueError: the value names no kind; the message lists them.
         """
-        if isinstance(value, PartyOrgKind):
-            return value
-        if isinstance(value, str):
-            text = value.strip()
-            for kind in cls:
-                if text in (kind.zh, kind.name) or text.lower() in (
-                    kind.name.lower(),
-                    kind.en,
-                ):
-                    return kind
-        known = ", ".join(f"{k.zh}/{k.name}" for k in cls)
-        msg = f"Expected a party organisation kind, got {value!r}; known: {known}."
-        raise ValueError(msg)
+        what = "a party organisation kind"
+        return parse_member(cls, value, what=what, names=_kind_names)
+
+
+def _kind_names(kind: PartyOrgKind) -> tuple[str, ...]:
+    return (kind.zh, kind.name, kind.en)
 
 
 GRID_LEVEL_KINDS: frozenset[PartyOrgKind] = frozenset(

@@ -39,6 +39,7 @@ from typing import TypeAlias
 
 import attrs
 
+from redcity._names import parse_member
 from redcity.errors import Problem
 from redcity.grid.levels import Level
 from redcity.grid.tree import GridTree
@@ -96,19 +97,11 @@ class Post(enum.Enum):
         Raises:
             ValueError: the value names no post; the message lists them.
         """
-        if isinstance(value, Post):
-            return value
-        if isinstance(value, str):
-            text = value.strip()
-            for post in cls:
-                if text in (post.zh, post.name) or text.lower() in (
-                    post.name.lower(),
-                    post.en,
-                ):
-                    return post
-        known = ", ".join(f"{p.zh}/{p.name}" for p in cls)
-        msg = f"Expected a post, got {value!r}; known posts: {known}."
-        raise ValueError(msg)
+        return parse_member(cls, value, what="a post", names=_post_names)
+
+
+def _post_names(post: Post) -> tuple[str, ...]:
+    return (post.zh, post.name, post.en)
 
 
 DEFAULT_POST_LEVELS: Mapping[Post, frozenset[Level]] = MappingProxyType(
