@@ -111,6 +111,7 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
             picture = step("drawing one street", lambda: _write_picture(tree, out))
             if picture is not None:
                 written.append(picture)
+        bar.set_description("done")
 
     _print_counts(tree)
     print()
