@@ -5,6 +5,12 @@
 (1932, 500)
 """
 
+from redcity.datasets.service import (
+    SERVICE_CATEGORIES,
+    ServiceMember,
+    ServiceYear,
+    bozhou_service_year,
+)
 from redcity.datasets.synthetic import MAX_NODES, synthetic, synthetic_records
 from redcity.datasets.zunyi import (
     BAOLI,
@@ -30,11 +36,15 @@ __all__ = [
     "HUICHUAN",
     "LONGQUAN",
     "MAX_NODES",
+    "SERVICE_CATEGORIES",
     "XINGMAO",
     "ZUNYI",
     "ZUNYI_FACTS",
+    "ServiceMember",
+    "ServiceYear",
     "ZunyiFacts",
     "ZunyiStaffing",
+    "bozhou_service_year",
     "synthetic",
     "synthetic_records",
     "zunyi",
