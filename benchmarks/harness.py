@@ -56,7 +56,7 @@ class Table:
     def speedup(
         self, name: str, n: int, ours: float, theirs: float, at_least: float
     ) -> None:
-        """A row where networkx's time over ours must reach ``at_least``."""
+        """A row where the baseline's time over ours must reach ``at_least``."""
         ratio = theirs / ours
         ok = ratio >= at_least
         self.rows.append((name, n, ours, theirs, ratio, f"≥ {at_least:g}×", ok))
@@ -64,13 +64,13 @@ class Table:
     def cost(
         self, name: str, n: int, ours: float, theirs: float, at_most: float
     ) -> None:
-        """A row where our cost over networkx's must stay within ``at_most``."""
+        """A row where our cost over the baseline's must stay within ``at_most``."""
         ratio = ours / theirs
         ok = ratio <= at_most
         self.rows.append((name, n, ours, theirs, ratio, f"≤ {at_most:g}×", ok))
 
     def print(self) -> None:
-        head = ("figure", "nodes", "redcity", "networkx", "ratio", "target", "")
+        head = ("figure", "size", "redcity", "baseline", "ratio", "target", "")
         print(f"| {' | '.join(head)} |")
         print("|" + "---|" * len(head))
         for name, n, ours, theirs, ratio, target, ok in self.rows:

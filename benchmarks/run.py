@@ -1,8 +1,10 @@
-"""Benchmarks: redcity against a networkx baseline, measured in the same run.
+"""Benchmarks: redcity against a baseline doing the same job, in the same run.
 
-Run ``python benchmarks/run.py`` (or ``--sizes 10000 100000`` for a quick
-look).  Every figure is timed for redcity and for networkx doing the same job
-on the same data, and printed as a ratio next to the target the issue set:
+Run ``python benchmarks/run.py`` (``--only grid`` or ``--quick`` for a short
+look).  Every figure is timed for redcity and for its baseline — networkx for
+the grid, a hand-written loop or another package for points, a bare
+``executemany`` for the journal — on the same data, and printed as a ratio
+next to the target the issue set:
 ``speedup`` rows must reach at least the target, ``cost`` rows (build time,
 memory) must stay at or below it.  Each time is one job (a build, or
 ``--calls`` queries drawn at random, 20,000 by default so the data do not
@@ -18,9 +20,12 @@ import argparse
 from collections.abc import Sequence
 
 import grid
+import journal
+import ledger
+import scoring
 from harness import Table
 
-SUITES = {"grid": grid}
+SUITES = {"grid": grid, "scoring": scoring, "ledger": ledger, "journal": journal}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -41,11 +46,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--calls", type=int, default=20_000, help="queries per job")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--quick", action="store_true", help="10x smaller sizes: a smoke run"
+    )
     args = parser.parse_args(argv)
+    scale = 10 if args.quick else 1
     table = Table()
     if "grid" in args.only:
         for n in args.sizes:
-            grid.bench(n, table, seed=args.seed, calls=args.calls)
+            grid.bench(n // scale, table, seed=args.seed, calls=args.calls // scale)
+    if "scoring" in args.only:
+        scoring.bench(table, n_facts=1_000_000 // scale, seed=args.seed)
+    if "ledger" in args.only:
+        ledger.bench(table, n_entries=1_000_000 // scale, seed=args.seed)
+    if "journal" in args.only:
+        journal.bench(table, n_rows=1_000_000 // scale, seed=args.seed)
     table.print()
 
 

@@ -18,7 +18,7 @@ from typing import TypeVar
 from tqdm import tqdm
 
 import redcity
-from redcity.datasets import BOZHOU, zunyi, zunyi_staffing
+from redcity.datasets import BOZHOU, bozhou_service_year, zunyi, zunyi_staffing
 from redcity.errors import RedcityError
 from redcity.grid import (
     Card,
@@ -29,12 +29,18 @@ from redcity.grid import (
     party_coverage,
     staffing_report,
 )
+from redcity.points import Fact
+from redcity.points import journal as points_journal
+from redcity.points.examples import example_rulebook
 from redcity.report import (
     DEMO_CARD_POLICY,
+    PointsYear,
     district_summaries,
     grid_card_metrics,
     hierarchy_figure,
+    points_year,
 )
+from redcity.store import Journal
 
 __all__ = ["main"]
 
@@ -42,6 +48,7 @@ T = TypeVar("T")
 
 DEMO_PERIOD = "2026-Q3"
 DEMO_STREET = "520304001"  # 南白街道, 播州区
+DEMO_RULEBOOK = "kunshan"  # 1 h of service = 10 points
 _LEVELS = (Level.STREET, Level.COMMUNITY, Level.COMPOUND, Level.GRID, Level.BUILDING)
 
 
@@ -81,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
     """The demo: build, validate, report, and write files to ``out``."""
     started = time.perf_counter()
-    steps = 6 if out is not None else 4
+    steps = 9 if out is not None else 6
     with tqdm(total=steps, disable=not progress or None, unit="step") as bar:
 
         def step(label: str, job: Callable[[], T]) -> T:
@@ -104,10 +111,21 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
             "carding the grids",
             lambda: evaluate_cards(DEMO_CARD_POLICY, {DEMO_PERIOD: metrics}),
         )
+        year = step("a year of service in 播州区", bozhou_service_year)
+        points = step(
+            "scoring and banking the points",
+            lambda: points_year(tree, year.facts, example_rulebook(DEMO_RULEBOOK)),
+        )
         written: list[Path] = []
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             written.append(step("writing tree.json", lambda: _write_tree(tree, out)))
+            written.append(
+                step(
+                    "journalling the year",
+                    lambda: _write_journal(out, year.facts, points),
+                )
+            )
             picture = step("drawing one street", lambda: _write_picture(tree, out))
             if picture is not None:
                 written.append(picture)
@@ -143,6 +161,8 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
         "500 households per worker; red without party coverage):"
     )
     print("  " + ", ".join(f"{card.zh} {tally.get(card, 0)}" for card in Card))
+    print()
+    _print_points(tree, points)
     for path in written:
         print(f"wrote {path}")
     print(f"done in {time.perf_counter() - started:.2f} s")
@@ -171,6 +191,44 @@ def _print_counts(tree: GridTree) -> None:
             for i, (cell, w) in enumerate(zip(r, widths, strict=True))
         ]
         print("  " + "  ".join(cells))
+
+
+def _print_points(tree: GridTree, points: PointsYear) -> None:
+    bank = points.ledger
+    members = len(points.hours)
+    print(
+        f"播州区 points, a synthetic year under the {points.rulebook_id!r} rulebook: "
+        f"{points.facts:,} facts → {len(points.postings):,} postings for "
+        f"{members:,} members; {len(bank):,} bank records, verified "
+        f"{'ok' if bank.verify().ok else 'WITH PROBLEMS'}; "
+        f"{points.refused_redemptions} redemptions refused for want of points"
+    )
+    stars = ", ".join(f"{'★' * k or '0★'} {n}" for k, n in points.stars.items())
+    print(f"  stars (national, 100/300/600/1000/1500 h): {stars}")
+    for street, total in points.points_by_street.items():
+        best = "; ".join(f"{m} {p:,}" for m, p in points.top_by_street[street])
+        print(f"  {tree[street].name}: {total:,} points; top: {best}")
+    star, _ = max(
+        (mp for tops in points.top_by_street.values() for mp in tops),
+        key=lambda mp: (mp[1], mp[0]),
+    )
+    card = bank.statement(star).to_text().splitlines()
+    print(f"  {star}'s points card (奉献积分卡), first and last lines:")
+    for line in [*card[:6], "  …", *card[-3:]] if len(card) > 10 else card:
+        print(f"    {line}")
+
+
+def _write_journal(out: Path, facts: Sequence[Fact], points: PointsYear) -> Path:
+    path = out / "journal.sqlite"
+    with Journal.open(path) as journal:
+        points_journal.save(
+            journal,
+            f"demo-{points.rulebook_id}",
+            facts=facts,
+            postings=points.postings,
+            ledger_records=points.ledger.records,
+        )
+    return path
 
 
 def _width(text: str) -> int:

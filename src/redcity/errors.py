@@ -22,12 +22,16 @@ import attrs
 
 __all__ = [
     "CalendarError",
+    "EvaluationRefused",
     "IdentityError",
+    "InsufficientPoints",
+    "LedgerCorrupted",
     "NaiveDatetimeError",
     "Problem",
     "RedcityError",
     "RedcityWarning",
     "SerializationError",
+    "UnknownMember",
     "UnknownNode",
     "UnofficialCalendarWarning",
     "ValidationError",
@@ -76,6 +80,66 @@ class UnknownNode(RedcityError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownMember(RedcityError, KeyError):
+    """A member id that the member registry does not hold."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class EvaluationRefused(RedcityError, PermissionError):
+    """An evaluator without the right to evaluate a member tried to (评价权).
+
+    Only the community where a member registered (双报到) may give the
+    community evaluation, and only the member's employer unit the employer
+    evaluation.
+    """
+
+
+class InsufficientPoints(RedcityError, ValueError):
+    """A redemption asked for more points than the member holds; nothing changed.
+
+    Attributes:
+        member_id: The member whose balance was too small.
+        balance: The member's balance when the redemption was refused.
+        requested: The points the redemption asked for.
+
+    >>> err = InsufficientPoints("m1", balance=20, requested=30)
+    >>> err.balance, err.requested
+    (20, 30)
+    >>> print(err)
+    Member 'm1' holds 20 points, fewer than the 30 requested; the redemption was refused and the points bank is unchanged.
+    """  # noqa: E501
+
+    def __init__(self, member_id: str, balance: int, requested: int) -> None:
+        super().__init__(member_id, balance, requested)  # picklable: cls(*args)
+        self.member_id = member_id
+        self.balance = balance
+        self.requested = requested
+
+    def __str__(self) -> str:
+        return (
+            f"Member {self.member_id!r} holds {self.balance} points, fewer than "
+            f"the {self.requested} requested; the redemption was refused and the "
+            "points bank is unchanged."
+        )
+
+
+class LedgerCorrupted(ValidationError):
+    """A points ledger failed verification; ``.problems`` names each bad record.
+
+    Each problem is a :class:`redcity.points.LedgerProblem` carrying the
+    record's ``seq``; ``.seq`` is the first of them (``None`` when only the
+    running balances disagree).
+    """
+
+    @property
+    def seq(self) -> int | None:
+        """The first bad record's ``seq``."""
+        seqs = [s for p in self.problems if (s := getattr(p, "seq", None)) is not None]
+        return min(seqs) if seqs else None
 
 
 class NaiveDatetimeError(RedcityError, ValueError):

@@ -30,13 +30,13 @@ numbers, and :meth:`Person.to_popolo` has no switch to turn that off.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, overload
 
 import attrs
 
-from redcity.errors import IdentityError
+from redcity.errors import IdentityError, Problem, UnknownMember, ValidationError
 
 __all__ = [
     "PHONE_TYPES",
@@ -44,6 +44,8 @@ __all__ = [
     "ContactDetail",
     "Identifier",
     "Link",
+    "MemberRegistration",
+    "MemberRegistry",
     "Membership",
     "Organization",
     "OtherName",
@@ -1024,3 +1026,337 @@ class Membership:
                 ("end_date", _iso(self.end_date)),
             ]
         )
+
+
+# --------------------------------------------------------------------------
+# The member registry (双报到)
+# --------------------------------------------------------------------------
+
+
+def _date(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        msg = f"{attr.name} must be a datetime.date, got None."
+        raise TypeError(msg)
+    _opt_date(inst, attr, value)
+
+
+def _flag(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"{attr.name} must be True or False, got {value!r}."
+        raise TypeError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class MemberRegistration:
+    """Where a member registered (双报到), and the unit they work for.
+
+    An in-service party member (在职党员) registers with the community where
+    they live and keeps their party relation with their employer unit's
+    party organisation; both organisations then assess them (双考双评).  The
+    registry decides who may evaluate a member: only the registered
+    community gives the community evaluation (评价权).
+
+    Attributes:
+        member_id: The member (an opaque id, never a personal number).
+        community_id: The grid node id of the community registered with.
+        employer_id: The employer unit (organisation id) whose party
+            organisation receives the member's record; ``None`` for a member
+            not in service (retired, unemployed), whom no unit assesses.
+        registered_on: The day the member registered.
+        party_member: Whether the member is a party member (default
+            ``True``); volunteers who are not may register too.
+        in_service: Whether the member is in service (在职, default
+            ``True``); an in-service member must name an employer.
+
+    References:
+        中共中央组织部 关于在职党员到社区报到 (双报到) practice: in-service
+        party members register with their residential community and serve
+        there; community and employer both assess them.
+
+    >>> from datetime import date
+    >>> r = MemberRegistration(member_id="m-1", community_id="c-nanmen",
+    ...                        employer_id="o-school-3",
+    ...                        registered_on=date(2024, 3, 1))
+    >>> r.community_id, r.party_member, r.in_service
+    ('c-nanmen', True, True)
+    """
+
+    member_id: str = attrs.field(validator=_opaque_id)
+    community_id: str = attrs.field(validator=_nonblank)
+    employer_id: str | None = attrs.field(validator=_opt_nonblank)
+    registered_on: date = attrs.field(validator=_date)
+    party_member: bool = attrs.field(default=True, validator=_flag)
+    in_service: bool = attrs.field(default=True, validator=_flag)
+
+    def __attrs_post_init__(self) -> None:
+        if self.in_service and self.employer_id is None:
+            msg = (
+                f"Member {self.member_id!r} is in service but names no employer_id; "
+                "give the employer unit, or pass in_service=False."
+            )
+            raise ValueError(msg)
+
+
+def _registration_problems(
+    registrations: tuple[object, ...],
+) -> tuple[list[Problem], list[MemberRegistration]]:
+    """Every problem in ``registrations``, and the well-typed ones by member."""
+    problems: list[Problem] = []
+    good: list[MemberRegistration] = []
+    for i, r in enumerate(registrations):
+        if isinstance(r, MemberRegistration):
+            good.append(r)
+        else:
+            problems.append(
+                Problem(
+                    f"#{i}",
+                    "",
+                    f"Expected a MemberRegistration, got {r!r}.",
+                )
+            )
+    good.sort(key=_by_member)
+    for i, r in enumerate(good):
+        if i and good[i - 1].member_id == r.member_id:
+            if i > 1 and good[i - 2].member_id == r.member_id:
+                continue  # reported with the first pair
+            same = [x for x in good[i - 1 :] if x.member_id == r.member_id]
+            where = ", ".join(
+                f"{x.community_id!r} on {x.registered_on.isoformat()}" for x in same
+            )
+            problems.append(
+                Problem(
+                    r.member_id,
+                    "member_id",
+                    f"Expected one registration per member, got {len(same)}: "
+                    f"with {where}; keep the current one.",
+                )
+            )
+    return problems, good
+
+
+def _by_member(r: MemberRegistration) -> str:
+    return r.member_id
+
+
+def _registration_tuple(
+    value: Iterable[MemberRegistration],
+) -> tuple[MemberRegistration, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class MemberRegistry:
+    """Every member's registration, by member id: an immutable mapping.
+
+    A registry reads like a read-only mapping ``member_id ->``
+    :class:`MemberRegistration` (``registry[m]``, ``m in registry``,
+    ``len``, iteration in member-id order, ``keys``/``values``/``items``/
+    ``get``).  It is an attrs record (not a
+    :class:`collections.abc.Mapping` subclass) so that it serializes as one:
+    ``{"registrations": [...]}``.
+
+    Build one with :meth:`from_registrations`; each member registers once.
+    To follow the registrations recorded as points facts (双报到, moves and
+    reversals), use :func:`redcity.points.registry_from_facts`.
+
+    Attributes:
+        registrations: Every registration, sorted by member id.
+
+    Raises:
+        ValidationError: Listing every problem: items that are not
+            registrations, and every member registered more than once.
+
+    References:
+        中共中央组织部 关于在职党员到社区报到 (双报到) practice.
+
+    >>> from datetime import date
+    >>> registry = MemberRegistry.from_registrations([
+    ...     MemberRegistration(member_id="m-2", community_id="c-1",
+    ...                        employer_id="o-9", registered_on=date(2024, 3, 1)),
+    ...     MemberRegistration(member_id="m-1", community_id="c-1",
+    ...                        employer_id="o-8", registered_on=date(2024, 2, 1)),
+    ... ])
+    >>> list(registry), registry.members_of("c-1"), registry.employer_of("m-2")
+    (['m-1', 'm-2'], ('m-1', 'm-2'), 'o-9')
+    """
+
+    registrations: tuple[MemberRegistration, ...] = attrs.field(
+        converter=_registration_tuple
+    )
+    _by_member: dict[str, MemberRegistration] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+    _by_community: dict[str, tuple[str, ...]] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems, ordered = _registration_problems(self.registrations)
+        if problems:
+            raise ValidationError(problems)
+        by_community: dict[str, list[str]] = {}
+        for r in ordered:
+            by_community.setdefault(r.community_id, []).append(r.member_id)
+        object.__setattr__(self, "registrations", tuple(ordered))
+        object.__setattr__(self, "_by_member", {r.member_id: r for r in ordered})
+        object.__setattr__(
+            self, "_by_community", {c: tuple(ms) for c, ms in by_community.items()}
+        )
+
+    @classmethod
+    def from_registrations(
+        cls, registrations: Iterable[MemberRegistration]
+    ) -> MemberRegistry:
+        """A registry of ``registrations``, checked as a whole.
+
+        Args:
+            registrations: One registration per member, in any order.
+
+        Raises:
+            ValidationError: Listing every problem: items that are not
+                registrations (by position, ``#3``), and every member
+                registered more than once (naming each community).
+
+        >>> from datetime import date
+        >>> r = MemberRegistration(member_id="m-1", community_id="c-1",
+        ...                        employer_id="o-1", registered_on=date(2024, 1, 2))
+        >>> MemberRegistry.from_registrations([r, r])
+        Traceback (most recent call last):
+        ...
+        redcity.errors.ValidationError: 1 problem found:
+          - m-1.member_id: Expected one registration per member, got 2: with 'c-1' on 2024-01-02, 'c-1' on 2024-01-02; keep the current one.
+        """  # noqa: E501
+        return cls(registrations)
+
+    def __getitem__(self, member_id: str) -> MemberRegistration:
+        """The registration of ``member_id``.
+
+        Raises:
+            UnknownMember: The member has not registered.
+        """
+        found = self._by_member.get(member_id)
+        if found is None:
+            raise UnknownMember(self._unknown(member_id))
+        return found
+
+    def _unknown(self, member_id: object) -> str:
+        return (
+            f"Member {member_id!r} has not registered with any community "
+            f"(the registry holds {len(self)} members); register them first (双报到)."
+        )
+
+    def __contains__(self, member_id: object) -> bool:
+        return member_id in self._by_member
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_member)
+
+    def __len__(self) -> int:
+        return len(self.registrations)
+
+    @overload
+    def get(self, member_id: str) -> MemberRegistration | None: ...
+    @overload
+    def get(
+        self, member_id: str, default: MemberRegistration
+    ) -> MemberRegistration: ...
+    @overload
+    def get(self, member_id: str, default: None) -> MemberRegistration | None: ...
+    def get(
+        self, member_id: str, default: MemberRegistration | None = None
+    ) -> MemberRegistration | None:
+        """The registration of ``member_id``, or ``default`` when none.
+
+        >>> MemberRegistry(()).get("m-1") is None
+        True
+        """
+        return self._by_member.get(member_id, default)
+
+    def keys(self) -> tuple[str, ...]:
+        """Member ids in order.
+
+        >>> MemberRegistry(()).keys()
+        ()
+        """
+        return tuple(self._by_member)
+
+    def values(self) -> tuple[MemberRegistration, ...]:
+        """Registrations in member-id order (the same as :attr:`registrations`).
+
+        >>> MemberRegistry(()).values()
+        ()
+        """
+        return self.registrations
+
+    def items(self) -> tuple[tuple[str, MemberRegistration], ...]:
+        """``(member_id, registration)`` pairs in member-id order.
+
+        >>> MemberRegistry(()).items()
+        ()
+        """
+        return tuple((r.member_id, r) for r in self.registrations)
+
+    def community_of(self, member_id: str) -> str:
+        """The grid node id of the community ``member_id`` registered with.
+
+        Raises:
+            UnknownMember: The member has not registered.
+
+        >>> from datetime import date
+        >>> registry = MemberRegistry.from_registrations([MemberRegistration(
+        ...     member_id="m-1", community_id="c-1", employer_id="o-1",
+        ...     registered_on=date(2024, 1, 2))])
+        >>> registry.community_of("m-1")
+        'c-1'
+        >>> registry.community_of("m-9")
+        Traceback (most recent call last):
+        ...
+        redcity.errors.UnknownMember: Member 'm-9' has not registered with any community (the registry holds 1 members); register them first (双报到).
+        """  # noqa: E501
+        return self[member_id].community_id
+
+    def employer_of(self, member_id: str) -> str | None:
+        """The employer unit of ``member_id``; ``None`` when not in service.
+
+        Raises:
+            UnknownMember: The member has not registered.
+
+        >>> from datetime import date
+        >>> registry = MemberRegistry.from_registrations([MemberRegistration(
+        ...     member_id="m-1", community_id="c-1", employer_id=None,
+        ...     in_service=False, registered_on=date(2024, 1, 2))])
+        >>> registry.employer_of("m-1") is None
+        True
+        """
+        return self[member_id].employer_id
+
+    def members_of(self, community_id: str) -> tuple[str, ...]:
+        """Ids of the members registered with ``community_id``, in order.
+
+        A community nobody registered with has no members (``()``).
+
+        >>> from datetime import date
+        >>> registry = MemberRegistry.from_registrations([MemberRegistration(
+        ...     member_id="m-1", community_id="c-1", employer_id="o-1",
+        ...     registered_on=date(2024, 1, 2))])
+        >>> registry.members_of("c-1"), registry.members_of("c-2")
+        (('m-1',), ())
+        """
+        return self._by_community.get(community_id, ())
+
+    @property
+    def communities(self) -> tuple[str, ...]:
+        """Ids of the communities anyone registered with, in order.
+
+        >>> MemberRegistry(()).communities
+        ()
+        """
+        return tuple(sorted(self._by_community))
+
+    def community_map(self) -> dict[str, str]:
+        """A plain ``{member_id: community_id}`` dict.
+
+        >>> MemberRegistry(()).community_map()
+        {}
+        """
+        return {r.member_id: r.community_id for r in self.registrations}

@@ -12,12 +12,13 @@ records and returns plain data; the command line only formats it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import attrs
 
+from redcity.errors import InsufficientPoints
 from redcity.grid import (
     Assignment,
     CardPolicy,
@@ -27,6 +28,18 @@ from redcity.grid import (
     Threshold,
     party_coverage,
 )
+from redcity.points import (
+    NATIONAL,
+    Fact,
+    Ledger,
+    Posting,
+    Redemption,
+    Reversal,
+    RuleBook,
+    ServiceRecord,
+    score,
+    star_distribution,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,9 +47,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_CARD_POLICY",
     "DistrictSummary",
+    "PointsYear",
     "district_summaries",
     "grid_card_metrics",
     "hierarchy_figure",
+    "points_year",
 ]
 
 HOUSEHOLDS_PER_WORKER = "户/网格员"
@@ -212,3 +227,114 @@ def hierarchy_figure(
     ax.set_axis_off()
     fig.tight_layout()
     return fig
+
+
+@attrs.frozen(kw_only=True)
+class PointsYear:
+    """A district's year of points, as the demo shows it.
+
+    Attributes:
+        rulebook_id: The rulebook scored under.
+        facts: How many facts were scored.
+        postings: The postings they earned.
+        ledger: The points bank after booking the postings and the
+            redemptions in time order.
+        refused_redemptions: Redemptions refused for want of points.
+        hours: Certified service hours per member (reversed services left out).
+        stars: Members per star level (national thresholds).
+        points_by_street: Points earned, per street id.
+        top_by_street: Per street id, its best members as (member, points),
+            by points then member id.
+    """
+
+    rulebook_id: str
+    facts: int
+    postings: tuple[Posting, ...]
+    ledger: Ledger
+    refused_redemptions: int
+    hours: Mapping[str, Fraction]
+    stars: Mapping[int, int]
+    points_by_street: Mapping[str, int]
+    top_by_street: Mapping[str, tuple[tuple[str, int], ...]]
+
+
+def points_year(
+    tree: GridTree,
+    facts: Sequence[Fact],
+    rulebook: RuleBook,
+    *,
+    top: int = 3,
+) -> PointsYear:
+    """Score a year of facts, run the points bank, and sum it up per street.
+
+    Postings are booked and redemptions redeemed in time order, so a
+    redemption sees only the points earned before it.
+
+    >>> from redcity.datasets import bozhou_service_year, zunyi
+    >>> from redcity.points.examples import example_rulebook
+    >>> year = bozhou_service_year(members=40)
+    >>> summary = points_year(zunyi(), year.facts, example_rulebook("kunshan"))
+    >>> summary.ledger.verify().ok, sum(summary.stars.values())
+    (True, 40)
+    """
+    postings = tuple(score(rulebook, facts, tree=tree))
+    ledger = Ledger()
+    redemptions = sorted(
+        (f for f in facts if isinstance(f, Redemption)), key=lambda f: (f.at, f.id)
+    )
+    refused = 0
+    booked = 0
+    for r in redemptions:
+        end = booked
+        while end < len(postings) and postings[end].at <= r.at:
+            end += 1
+        ledger.book(postings[booked:end])
+        booked = end
+        try:
+            ledger.redeem(
+                id=r.id, at=r.at, member_id=r.member_id,
+                merchant_id=r.merchant_id, points=r.points, memo=r.item,
+            )  # fmt: skip
+        except InsufficientPoints:
+            refused += 1
+    ledger.book(postings[booked:])
+
+    reversed_ids = {f.reverses for f in facts if isinstance(f, Reversal)}
+    hours: dict[str, Fraction] = {}
+    for f in facts:
+        if isinstance(f, ServiceRecord) and f.id not in reversed_ids:
+            hours[f.member_id] = hours.get(f.member_id, Fraction(0)) + f.hours
+    members = {f.member_id for f in facts}
+    all_hours = {m: hours.get(m, Fraction(0)) for m in sorted(members)}
+
+    by_node: dict[str, int] = {}
+    earned: dict[str, int] = {}
+    street_of: dict[str, str] = {}
+    for p in postings:
+        by_node[p.node_id] = by_node.get(p.node_id, 0) + p.points
+        earned[p.member_id] = earned.get(p.member_id, 0) + p.points
+        street = tree.ancestor(p.node_id, Level.STREET)
+        if street is not None:
+            street_of.setdefault(p.member_id, street)
+    totals = tree.rollup(by_node)
+    streets = [s for s in tree.nodes(Level.STREET) if totals[s]]
+    top_by_street = {
+        s: tuple(
+            sorted(
+                ((m, pts) for m, pts in earned.items() if street_of.get(m) == s),
+                key=lambda mp: (-mp[1], mp[0]),
+            )[:top]
+        )
+        for s in streets
+    }
+    return PointsYear(
+        rulebook_id=rulebook.id,
+        facts=len(facts),
+        postings=postings,
+        ledger=ledger,
+        refused_redemptions=refused,
+        hours=all_hours,
+        stars=star_distribution(all_hours, NATIONAL),
+        points_by_street={s: totals[s] for s in streets},
+        top_by_street=top_by_street,
+    )

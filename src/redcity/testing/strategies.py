@@ -78,16 +78,24 @@ from redcity.testing._people_strategies import (
 )
 
 __all__ = [
+    "accounts",
+    "assessment_weights",
     "assignments",
     "card_histories",
     "card_policies",
     "contact_details",
     "division_codes",
+    "evaluations",
+    "fact_lists",
+    "facts",
+    "grade_cutoffs",
     "grid_bounds",
     "grid_records",
     "grid_trees",
+    "ledgers",
     "level_schemes",
     "levels",
+    "member_registries",
     "memberships",
     "merge_results",
     "metric_values",
@@ -99,10 +107,15 @@ __all__ = [
     "persons",
     "phone_numbers",
     "posts",
+    "registrations",
     "resident_ids",
+    "rulebooks",
     "staffing_reports",
     "standards",
+    "star_thresholds",
+    "team_star_rules",
     "thresholds",
+    "transactions",
     "work_calendars",
 ]
 
@@ -1057,3 +1070,36 @@ def work_calendars(
     _check_years(min_year, max_year)
     _check_size("overrides", 0, max_overrides)
     return _work_calendar(min_year, max_year, max_overrides)
+
+
+# --------------------------------------------------------------------------
+# Member registry, star tables and dual assessment (双报到, 星级, 双考双评)
+# --------------------------------------------------------------------------
+
+from redcity.testing._assessment_strategies import (  # noqa: E402
+    assessment_weights,
+    evaluations,
+    grade_cutoffs,
+    member_registries,
+    registrations,
+    star_thresholds,
+    team_star_rules,
+)
+
+# --------------------------------------------------------------------------
+# Points bank (积分银行): accounts, transactions, ledgers
+# --------------------------------------------------------------------------
+from redcity.testing._ledger_strategies import (  # noqa: E402
+    accounts,
+    ledgers,
+    transactions,
+)
+
+# --------------------------------------------------------------------------
+# Points: facts and rulebooks
+# --------------------------------------------------------------------------
+from redcity.testing._points_strategies import (  # noqa: E402
+    fact_lists,
+    facts,
+    rulebooks,
+)
