@@ -142,9 +142,12 @@ def member_registries(
         hypothesis.errors.InvalidArgument: Bad bounds, or ``community_ids``
             is not a strategy.
 
-    >>> from hypothesis import find
-    >>> len(find(member_registries(min_members=3), lambda r: True))
-    3
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, database=None)
+    ... @given(member_registries(min_members=3, max_members=5))
+    ... def check(registry):
+    ...     assert 3 <= len(registry) <= 5
+    >>> check()
     """
     if type(min_members) is not int or min_members < 0:
         msg = f"Expected min_members to be a whole number ≥ 0, got {min_members!r}."
