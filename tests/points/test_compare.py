@@ -27,7 +27,7 @@ from redcity.points import (
 )
 from redcity.testing.strategies import fact_lists, rulebooks
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "points" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "src" / "redcity" / "points" / "rulebooks"
 CST = timezone(timedelta(hours=8))
 
 

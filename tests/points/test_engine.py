@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import holidays
 import pendulum
 import pytest
 from hypothesis import assume, given, settings
@@ -47,7 +48,7 @@ from redcity.points import (
 from redcity.points.rules import _FIELD_SPECS
 from redcity.testing.strategies import fact_lists, facts, rulebooks
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "points" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "src" / "redcity" / "points" / "rulebooks"
 CST = timezone(timedelta(hours=8))
 
 
@@ -408,6 +409,39 @@ def test_conditions_on_every_field() -> None:
     ]
 
 
+def test_holidays_weekends_and_working_days() -> None:
+    def only(*kinds: str) -> RuleBook:
+        return book(
+            Rule(
+                id="r",
+                kind="micro_wish",
+                award=Fixed(1),
+                when=[Condition("day", "in", list(kinds))],
+            )
+        )
+
+    facts = [
+        wish("national-day", at(10, 1)),  # 国庆: a statutory holiday
+        wish("break-weekend", at(10, 3)),  # a Saturday inside the 国庆 break
+        wish("make-up", at(10, 10)),  # a Saturday worked (调休)
+        wish("weekend", at(3, 7)),  # an ordinary Saturday
+        wish("weekday", at(3, 9)),
+    ]
+    assert ["weekend", "national-day", "break-weekend"] == [
+        p.fact_id for p in score(only("rest"), facts)
+    ]
+    assert ["national-day", "break-weekend"] == [
+        p.fact_id for p in score(only("holiday"), facts)
+    ]
+    assert ["weekend"] == [p.fact_id for p in score(only("weekend"), facts)]
+    assert ["weekday", "make-up"] == [p.fact_id for p in score(only("working"), facts)]
+    assert frozenset({"weekend", "holiday"}) == Condition("day", "in", "rest").value
+    cal = WorkCalendar.china().with_overrides(holidays=[date(2026, 3, 9)])
+    assert ["weekday", "national-day", "break-weekend"] == [
+        p.fact_id for p in score(only("holiday"), facts, calendar=cal)
+    ]
+
+
 def test_numeric_conditions_are_exact() -> None:
     b = book(
         Rule(
@@ -614,7 +648,12 @@ def _holds(
     elif field == "weekday":
         x = local.isoweekday()
     elif field == "day":
-        x = "working" if cal.is_working_day(local) else "rest"
+        if cal.is_working_day(local):
+            x = "working"
+        elif local in holidays.country_holidays("CN", years=local.year):
+            x = "holiday"
+        else:
+            x = "weekend"
     elif field == "node":
         assert tree is not None
         inside = any(tree.contains(n, f.node_id) for n in value)

@@ -37,7 +37,7 @@ from redcity.points import (
 )
 from redcity.testing.strategies import rulebooks
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "points" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "src" / "redcity" / "points" / "rulebooks"
 
 
 def load(name: str) -> RuleBook:
@@ -944,3 +944,11 @@ def test_deep_copies_are_equal() -> None:
     book = load("party")
     assert book == copy.deepcopy(book)
     assert hash(book) == hash(copy.deepcopy(book))
+
+
+@pytest.mark.parametrize("name", ["kunshan", "hailin", "party"])
+def test_the_shipped_examples_load_by_name(name: str) -> None:
+    from redcity.points.examples import example_rulebook, example_rulebook_text
+
+    assert (EXAMPLES / f"{name}.toml").read_text("utf-8") == example_rulebook_text(name)
+    assert RuleBook.from_toml(example_rulebook_text(name)) == example_rulebook(name)

@@ -72,6 +72,7 @@ from redcity.points.registry import (
     registry_from_facts,
 )
 from redcity.points.rules import (
+    DAY_KINDS,
     FIELDS,
     Award,
     Cap,
@@ -108,6 +109,7 @@ __all__ = [
     "ATTENDANCE_KINDS",
     "BEIJING",
     "CANONICAL_VERSION",
+    "DAY_KINDS",
     "DEFAULT_CUTOFFS",
     "DEFAULT_TEAM_RULE",
     "DEFAULT_WEIGHTS",

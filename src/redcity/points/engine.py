@@ -81,6 +81,7 @@ from operator import attrgetter, eq
 from typing import Any, Final, TypeAlias
 
 import attrs
+import holidays as pyholidays
 
 from redcity.calendars import WorkCalendar
 from redcity.errors import Problem, RedcityError
@@ -97,6 +98,7 @@ from redcity.points.facts import (
 from redcity.points.postings import Posting
 from redcity.points.rules import (
     _FIELD_SPECS,
+    DAY_KINDS,
     Award,
     Cap,
     CapPeriod,
@@ -137,7 +139,11 @@ _FACT_CLASSES: Final = frozenset(FACT_TYPES.values())
 
 
 class ScoringError(RedcityError, ValueError):
-    """The facts cannot be scored as given (conflicting ids, bad reversals)."""
+    """The facts cannot be scored as given (conflicting ids, bad reversals).
+
+    >>> issubclass(UnknownReversalError, ScoringError)
+    True
+    """
 
 
 class FactConflictError(ScoringError):
@@ -329,15 +335,37 @@ def _compare_int(op: Op, attr: str, value: Decimal) -> Match:
     return lambda f, o, m: get(f) < low
 
 
-def _working_day(
-    calendar: WorkCalendar,
-) -> tuple[dict[int, bool], Callable[[int], bool]]:
-    """A memo of working days by day ordinal, and the function that fills it."""
-    cache: dict[int, bool] = {}
+@functools.cache
+def _official_days_off(year: int) -> frozenset[date]:
+    """The days off of the State Council's arrangement for a year (holidays, CN)."""
+    return frozenset(
+        day for day in pyholidays.country_holidays("CN", years=year) if day.year == year
+    )
 
-    def fill(o: int) -> bool:
-        found = cache[o] = calendar.is_working_day(date.fromordinal(o))
-        return found
+
+def _day_kinds(
+    calendar: WorkCalendar,
+) -> tuple[dict[int, str], Callable[[int], str]]:
+    """A memo of each day ordinal's kind (see ``DAY_KINDS``), and its filler.
+
+    A day that is not a working day is a ``holiday`` when the official
+    arrangement (in a year the calendar holds as official) or the
+    calendar's own overrides give it off, and a ``weekend`` otherwise.
+    """
+    cache: dict[int, str] = {}
+
+    def fill(o: int) -> str:
+        day = date.fromordinal(o)
+        if calendar.is_working_day(day):
+            kind = "working"
+        elif day in calendar.holidays or (
+            calendar.is_official_year(day.year) and day in _official_days_off(day.year)
+        ):
+            kind = "holiday"
+        else:
+            kind = "weekend"
+        cache[o] = kind
+        return kind
 
     return cache, fill
 
@@ -362,7 +390,7 @@ def _compile_condition(
     kind: FactKind,
     cond: Condition,
     tree: GridTree | None,
-    working: tuple[dict[int, bool], Callable[[int], bool]] | None,
+    working: tuple[dict[int, str], Callable[[int], str]] | None,
 ) -> Match | None:
     """One condition as a closure; ``None`` when it always holds."""
     spec = _FIELD_SPECS[kind][cond.field]
@@ -379,21 +407,18 @@ def _compile_condition(
         return lambda f, o, m: o % 7 in residues
     if cond.field == "day":
         assert working is not None
-        both = {"working", "rest"}
-        wanted = both - set(value) if negate else both & set(value)
-        if wanted == both:
+        kinds = set(DAY_KINDS)
+        wanted = frozenset(kinds - set(value) if negate else kinds & set(value))
+        if wanted == kinds:
             return None
-        if not wanted:
-            return lambda f, o, m: False  # pragma: no cover - never-match is invalid
-        want = "working" in wanted
         memo, fill = working
         get = memo.get
 
         def day_is(f: Any, o: int, m: Any) -> bool:
-            found = get(o)
-            if found is None:
-                found = fill(o)
-            return found is want
+            kind = get(o)
+            if kind is None:
+                kind = fill(o)
+            return kind in wanted
 
         return day_is
     if cond.field == "node":
@@ -420,7 +445,7 @@ def _compile_conditions(
     kind: FactKind,
     conditions: Iterable[Condition],
     tree: GridTree | None,
-    working: tuple[dict[int, bool], Callable[[int], bool]] | None,
+    working: tuple[dict[int, str], Callable[[int], str]] | None,
 ) -> Match | None:
     """A rule's conditions as one closure, cheapest tests first.
 
@@ -824,7 +849,7 @@ def _build_plan(
     uses_day = any(c.field == "day" for r in book.rules for c in r.when)
     working = None
     if uses_day:
-        working = _working_day(calendar or WorkCalendar.china(tz=book.tz))
+        working = _day_kinds(calendar or WorkCalendar.china(tz=book.tz))
     groups: dict[FactKind, dict[str, list[Rule]]] = {}
     for rule in book.rules:
         key = rule.group if rule.group is not None else f"\0{rule.id}"
@@ -948,7 +973,15 @@ class CompiledRuleBook:
         )
 
     def __call__(self, facts: Iterable[Fact]) -> Iterator[Posting]:
-        """Score facts: the same as :func:`score` with this compiled rulebook."""
+        """Score facts: the same as :func:`score` with this compiled rulebook.
+
+        >>> from datetime import date
+        >>> from redcity.points import RuleBook
+        >>> empty = RuleBook(id="b", version="1", issuer_id="o",
+        ...                  effective_from=date(2026, 1, 1), rules=[])
+        >>> list(compile_rulebook(empty)([]))
+        []
+        """
         return score(self, facts)
 
 

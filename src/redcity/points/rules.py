@@ -39,7 +39,7 @@ How rules combine (the rulebook's semantics, in order):
    what a deduction takes ("deductions floored at 0", 扣完为止).  A posting
    clipped to nothing is not made.
 
-The example rulebooks in ``docs/points/examples/`` show the three common
+The example rulebooks in ``redcity/points/rulebooks/`` show the three common
 shapes: 1 h = 10 points (昆山), 1 h = 1 point with at most 2 h per activity
 (海林), and a party members' annual scheme (base 60, additions uncapped,
 deductions floored at 0, reset each calendar year).
@@ -90,6 +90,7 @@ if TYPE_CHECKING:
     from redcity.grid import GridTree
 
 __all__ = [
+    "DAY_KINDS",
     "FIELDS",
     "Award",
     "Cap",
@@ -216,7 +217,10 @@ class Rounding(enum.Enum):
         return parse_member(cls, value, what="a rounding mode", names=_rounding_names)
 
     def apply(self, numerator: int, denominator: int) -> int:
-        """The whole number ``numerator / denominator`` rounds to (both ≥ 0 … any sign).
+        """The whole number ``numerator / denominator`` rounds to.
+
+        Negative amounts round symmetrically (half up means half away from
+        zero); the engine only rounds non-negative amounts.
 
         >>> [Rounding.HALF_UP.apply(5, 2), Rounding.HALF_EVEN.apply(5, 2),
         ...  Rounding.DOWN.apply(7, 2), Rounding.UP.apply(7, 2)]
@@ -343,11 +347,25 @@ class _Field:
     high: int | None = None  # numbers: the greatest value (inclusive)
 
 
+DAY_KINDS: Final = ("working", "weekend", "holiday")
+"""What a ``day`` condition tells apart, on the working calendar.
+
+``working``: a working day, make-up working weekends (调休上班) included;
+``holiday``: a day off of a statutory holiday or its break (the State
+Council's notice: 春节, 国庆 …), or a day the calendar's overrides declare a
+holiday; ``weekend``: any other day off.  ``rest`` is short for weekend and
+holiday together.
+
+>>> Condition("day", "in", ["rest"]).value == frozenset({"weekend", "holiday"})
+True
+"""
+_DAY_ALIASES: Final = {"rest": ("weekend", "holiday")}
+
 _COMMON: Final = (
     _Field("member_id", _TEXT, "member_id"),
     _Field("node", _NODE, "node_id"),
     _Field("weekday", _ENUM, domain=frozenset(range(1, 8))),
-    _Field("day", _ENUM, domain=frozenset({"working", "rest"})),
+    _Field("day", _ENUM, domain=frozenset(DAY_KINDS)),
 )
 _FIELD_SPECS: Final[dict[FactKind, dict[str, _Field]]] = {
     kind: {f.name: f for f in (*_COMMON, *extra)}
@@ -387,9 +405,10 @@ FIELDS: Final[Mapping[FactKind, tuple[str, ...]]] = {
 
 Every kind has ``member_id``, ``node`` (the grid node; ``within`` tests
 subtrees), ``weekday`` (ISO, 1 = Monday … 7 = Sunday, in the rulebook's
-zone) and ``day`` (``"working"`` or ``"rest"`` on the
-:class:`~redcity.calendars.WorkCalendar`, 调休 included).  Redemptions
-and reversals are not scored, so they have none.
+zone) and ``day`` (``"working"``, ``"weekend"`` or ``"holiday"`` — see
+:data:`DAY_KINDS` — on the :class:`~redcity.calendars.WorkCalendar`, 调休
+included; ``"rest"`` is weekend and holiday).  Redemptions and reversals are
+not scored, so they have none.
 
 >>> FIELDS[FactKind.SERVICE]
 ('category', 'day', 'hours', 'member_id', 'node', 'organizer_id', 'weekday')
@@ -488,6 +507,8 @@ def _condition_value(value: object, self: Any) -> ConditionValue:
     if not isinstance(items, Iterable) or isinstance(items, Mapping):
         msg = f"Expected a list of values for {op.value!r}, got {value!r}."
         raise TypeError(msg)
+    if self.field == "day":  # "rest" is weekend and holiday together
+        items = [x for v in items for x in _DAY_ALIASES.get(v, (v,))]
     members = frozenset(items)
     if all(isinstance(v, str) for v in members):
         return frozenset(v for v in members if isinstance(v, str))
@@ -761,7 +782,11 @@ class Deduct:
 
 
 Award: TypeAlias = Fixed | PerHour | PerRating | Deduct
-"""Any award; its ``to_dict()`` carries the tag ``type``."""
+"""Any award; its ``to_dict()`` carries the tag ``type``.
+
+>>> [a.to_dict()["type"] for a in (Fixed(1), PerHour(rate=1), Deduct())]
+['fixed', 'per_hour', 'deduct']
+"""
 
 _AWARD_TYPES: Final[dict[str, type[Award]]] = {
     "fixed": Fixed,
@@ -1702,7 +1727,8 @@ class _Reader:
             return default
         value = data[key]
         if not isinstance(value, str) or (required and not value.strip()):
-            self.add(where, key, f"expected a non-empty string, got {value!r}.")
+            what = "a non-empty string" if required else "a string"
+            self.add(where, key, f"expected {what}, got {value!r}.")
             return None
         return value
 

@@ -443,7 +443,11 @@ def _conditions(
             out.append(Condition("weekday", "in", _subset(draw, range(1, 8))))
         elif field == "day":
             out.append(
-                Condition("day", "in", [draw(st.sampled_from(("working", "rest")))])
+                Condition(
+                    "day",
+                    draw(st.sampled_from(("in", "not_in"))),
+                    [draw(st.sampled_from(("working", "rest", "weekend", "holiday")))],
+                )
             )
         else:
             assert node_ids is not None
