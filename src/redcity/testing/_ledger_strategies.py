@@ -27,6 +27,7 @@ from redcity.points.ledger import (
     Transaction,
 )
 from redcity.points.postings import Posting
+from redcity.testing._checks import check_size as _check_size
 
 __all__ = ["accounts", "ledgers", "transactions"]
 
@@ -37,15 +38,6 @@ _MEMOS = st.sampled_from(["", "志愿服务2小时", "微心愿：送米面油"]
     max_size=20
 )
 _START = datetime(2024, 1, 1, 8, tzinfo=_SHANGHAI)
-
-
-def _check_size(what: str, low: object, high: object, least: int = 0) -> None:
-    if type(low) is not int or low < least:
-        msg = f"Expected min_{what} to be a whole number ≥ {least}, got {low!r}."
-        raise InvalidArgument(msg)
-    if type(high) is not int or high < low:
-        msg = f"Expected max_{what} to be a whole number ≥ {low}, got {high!r}."
-        raise InvalidArgument(msg)
 
 
 def accounts(*, kind: AccountKind | str | None = None) -> st.SearchStrategy[Account]:

@@ -45,6 +45,7 @@ from redcity.points.rules import (
     Rule,
     RuleBook,
 )
+from redcity.testing._checks import check_size as _check_size
 
 __all__ = ["fact_lists", "facts", "rulebooks"]
 
@@ -65,18 +66,6 @@ _SCORED = (
     FactKind.REGISTRATION,
     FactKind.DEDUCTION,
 )
-
-
-def _check_size(name: str, low: object, high: object, least: int = 0) -> None:
-    if type(low) is not int or low < least:
-        msg = f"Expected min_{name} to be a whole number ≥ {least}, got {low!r}."
-        raise InvalidArgument(msg)
-    if type(high) is not int or high < low:
-        msg = (
-            f"Expected max_{name} to be a whole number ≥ min_{name}={low}, "
-            f"got {high!r}."
-        )
-        raise InvalidArgument(msg)
 
 
 def _check_names(name: str, values: object) -> tuple[str, ...]:

@@ -67,6 +67,7 @@ from redcity.grid import (
     staffing_report,
 )
 from redcity.grid.codes import TownshipKind, VillageKind
+from redcity.testing._checks import check_size as _check_size
 from redcity.testing._people_strategies import (
     contact_details,
     memberships,
@@ -474,19 +475,6 @@ _METRIC_VALUES: st.SearchStrategy[MetricValue] = st.one_of(
     st.floats(min_value=-1000, max_value=1000),
 )
 _OPT_METRIC_VALUES = st.none() | _METRIC_VALUES
-
-
-def _check_size(name: str, low: object, high: object, least: int = 0) -> None:
-    """Raise InvalidArgument unless ``least <= low <= high`` are whole numbers."""
-    if type(low) is not int or low < least:
-        msg = f"Expected min_{name} to be a whole number ≥ {least}, got {low!r}."
-        raise InvalidArgument(msg)
-    if type(high) is not int or high < low:
-        msg = (
-            f"Expected max_{name} to be a whole number ≥ min_{name}={low}, "
-            f"got {high!r}."
-        )
-        raise InvalidArgument(msg)
 
 
 def _check_tree(tree: object) -> None:
