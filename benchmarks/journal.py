@@ -1,27 +1,35 @@
-"""Journal benchmarks: appending postings against a bare ``executemany``.
+"""Journal benchmarks: appending 10^6 postings against a bare ``executemany``.
 
-The figure the points issue sets: appending 10^6 postings to the journal
-must take at most twice a bare ``executemany`` of the same rows into SQLite.
-The baseline is the cheapest correct way to put those rows on disk: one
-table of the same shape (``seq``, ``stream``, ``id``, ``payload``) without
-the hash column, the ``UNIQUE (stream, id)`` index or the batches table,
-the same pragmas (WAL, ``synchronous=FULL``), one transaction, one
-``executemany``.  The journal adds the SHA-256 chain, the idempotency index,
-the batch row, chunked savepoints and the record checks.
+The figure the points issue sets (the target row): appending 10^6 postings
+to the journal takes at most twice a bare ``executemany`` of the same rows
+into SQLite.  Both sides get the same ready rows, ``(stream, id, payload)``
+tuples already serialized by :func:`redcity.points.journal.posting_to_json`:
 
-Two rows, each timed against its own baseline in the same run:
+- *baseline*: the cheapest correct way to put those rows on disk: a plain
+  table of the same shape (``seq``, ``stream``, ``id``, ``payload``) without
+  the hash column, the ``UNIQUE (stream, id)`` index or the batches table;
+  the same pragmas as the journal (WAL, ``synchronous=FULL``, SQLite's
+  default page and cache sizes); one transaction; one ``executemany`` of
+  one-row ``INSERT`` statements.
+- *redcity*: :meth:`Journal.append <redcity.store.Journal.append>` of the
+  same rows, with everything the journal guarantees: the record checks,
+  the SHA-256 chain, the idempotency index, the batch row, one transaction.
 
-- *from postings*: both sides start from the :class:`~redcity.points.Posting`
-  objects and serialize them with the same writer
-  (:func:`redcity.points.journal.posting_to_json`): the journal through
-  :func:`redcity.points.journal.save`, the baseline in its ``executemany``
-  generator.  This is the issue's figure: what it costs to journal postings.
-- *serialized rows*: both sides get the same ready ``(stream, id, payload)``
-  tuples, so the ratio is the journal's own overhead alone (the stricter).
+The other rows are for the record (``info``, no target):
+
+- the same journal time against a bare ``executemany`` of multi-row
+  ``INSERT`` statements of 128 rows each, the shape the journal itself uses;
+- appending from :class:`~redcity.points.Posting` objects: the journal
+  through :func:`redcity.points.journal.save`, the baseline serializing with
+  the same writer in its ``executemany`` generator;
+- the points wing's posting writer against the generic converter (the
+  ratio, like every ratio here, is redcity's time over the baseline's).
 
 Each job writes a fresh file and closes it (so the WAL checkpoint is paid on
-both sides), then deletes it.  Run ``python benchmarks/journal.py`` (or
-``--rows 100000`` for a quick look).  Nothing here asserts.
+both sides), then deletes it; the jobs of a row run in turn, ``--repeat``
+times, and each keeps its best time, so that load drifts hit both sides.
+Run ``python benchmarks/journal.py`` (or ``--rows 100000`` for a quick
+look).  Nothing here asserts.
 """
 
 from __future__ import annotations
@@ -83,12 +91,17 @@ def postings(n: int, *, seed: int = 0) -> list[Posting]:
     return out
 
 
-# -- the baseline --------------------------------------------------------------
+# -- the baselines ------------------------------------------------------------
 
 BARE_TABLE = (
     "CREATE TABLE records (seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, "
     "id TEXT NOT NULL, payload TEXT NOT NULL)"
 )
+
+BARE_INSERT = "INSERT INTO records (stream, id, payload) VALUES "
+
+GROUP = 128
+"""Rows per statement of the multi-row baseline: the journal's own group."""
 
 
 def bare(path: Path, rows: Iterable[tuple[str, str, str]]) -> None:
@@ -99,9 +112,29 @@ def bare(path: Path, rows: Iterable[tuple[str, str, str]]) -> None:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute(BARE_TABLE)
         conn.execute("BEGIN")
+        conn.executemany(BARE_INSERT + "(?, ?, ?)", rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def bare_grouped(path: Path, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Like :func:`bare`, with :data:`GROUP` rows per ``INSERT`` statement."""
+    full = len(rows) // GROUP * GROUP
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(BARE_TABLE)
+        conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO records (stream, id, payload) VALUES (?, ?, ?)", rows
+            BARE_INSERT + ", ".join(["(?, ?, ?)"] * GROUP),
+            (
+                list(itertools.chain.from_iterable(rows[i : i + GROUP]))
+                for i in range(0, full, GROUP)
+            ),
         )
+        conn.executemany(BARE_INSERT + "(?, ?, ?)", rows[full:])
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -133,18 +166,18 @@ def _journal_postings(path: Path, items: Sequence[Posting]) -> None:
         save(journal, "bench", postings=items)
 
 
-def _interleaved(
-    repeat: int, ours: Callable[[], None], theirs: Callable[[], None]
-) -> tuple[float, float]:
-    """Best times of both jobs, measured in turn so that load drifts hit both."""
-    best_ours = best_theirs = float("inf")
+def _in_turn(repeat: int, *jobs: Callable[[], None]) -> list[float]:
+    """Each job's best time, the jobs run in turn so that load drifts hit all."""
+    best = [float("inf")] * len(jobs)
     for _ in range(repeat):
-        best_theirs = min(best_theirs, best_of(1, theirs))
-        best_ours = min(best_ours, best_of(1, ours))
-    return best_ours, best_theirs
+        for i, job in enumerate(jobs):
+            best[i] = min(best[i], best_of(1, job))
+    return best
 
 
-def bench(table: Table, *, n_rows: int = 1_000_000, seed: int = 0) -> None:
+def bench(
+    table: Table, *, n_rows: int = 1_000_000, seed: int = 0, repeat: int = 5
+) -> None:
     """Add the journal's rows to ``table``: appending ``n_rows`` postings."""
     print(f"[{n_rows:,} postings] building", file=sys.stderr)
     items = postings(n_rows, seed=seed)
@@ -152,49 +185,57 @@ def bench(table: Table, *, n_rows: int = 1_000_000, seed: int = 0) -> None:
     sample = items[: min(n_rows, 20_000)]
     if any(rs.to_json(p) != posting_to_json(p) for p in sample):
         raise SystemExit("posting_to_json disagrees with redcity.serialize")
-    repeat = 3
     with tempfile.TemporaryDirectory(prefix="redcity-bench-") as tmp:
         folder = Path(tmp)
+
+        print(f"[{n_rows:,} postings] ready rows", file=sys.stderr)
+        theirs, ours, grouped = _in_turn(
+            repeat,
+            _fresh(folder, lambda path: bare(path, rows)),
+            _fresh(folder, lambda path: _journal_rows(path, rows)),
+            _fresh(folder, lambda path: bare_grouped(path, rows)),
+        )
+        table.cost(
+            "append ready rows: Journal.append vs bare executemany (target)",
+            n_rows,
+            ours,
+            theirs,
+            2,
+        )
+        info(
+            table,
+            f"append ready rows: Journal.append vs bare {GROUP}-row INSERTs",
+            n_rows,
+            ours,
+            grouped,
+        )
 
         def bare_from_postings(path: Path) -> None:
             bare(path, ((POSTINGS, posting_key(p), posting_to_json(p)) for p in items))
 
         print(f"[{n_rows:,} postings] from postings", file=sys.stderr)
-        from_postings, theirs = _interleaved(
-            repeat,
-            _fresh(folder, lambda path: _journal_postings(path, items)),
+        theirs, ours = _in_turn(
+            max(1, repeat // 2),
             _fresh(folder, bare_from_postings),
-        )
-        table.cost(
-            "append postings: journal vs bare executemany (both serialize)",
-            n_rows,
-            from_postings,
-            theirs,
-            2,
-        )
-
-        print(f"[{n_rows:,} postings] serialized rows", file=sys.stderr)
-        ours, ready = _interleaved(
-            repeat,
-            _fresh(folder, lambda path: _journal_rows(path, rows)),
-            _fresh(folder, lambda path: bare(path, rows)),
-        )
-        info(
-            table, "append ready rows: journal vs bare executemany", n_rows, ours, ready
+            _fresh(folder, lambda path: _journal_postings(path, items)),
         )
         info(
             table,
-            "append postings (journal) vs ready rows (bare executemany)",
+            "append postings: save vs bare executemany (both serialize)",
             n_rows,
-            from_postings,
-            ready,
+            ours,
+            theirs,
         )
 
         print(f"[{n_rows:,} postings] writers", file=sys.stderr)
         theirs = best_of(repeat, lambda: [rs.to_json(p) for p in sample])
         ours = best_of(repeat, lambda: [posting_to_json(p) for p in sample])
-        table.speedup(
-            "posting_to_json vs redcity.serialize.to_json", len(sample), ours, theirs, 2
+        info(
+            table,
+            "serialize postings: posting_to_json vs redcity.serialize.to_json",
+            len(sample),
+            ours,
+            theirs,
         )
 
 
@@ -225,9 +266,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="runs of each job; the best counts"
+    )
     args = parser.parse_args(argv)
     table = Table()
-    bench(table, n_rows=args.rows, seed=args.seed)
+    bench(table, n_rows=args.rows, seed=args.seed, repeat=args.repeat)
     print_table(table)
     print(
         f"\n(SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, "

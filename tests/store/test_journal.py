@@ -18,7 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redcity.errors import RedcityError
@@ -148,7 +148,7 @@ def test_same_id_in_another_stream_is_another_record(journal: Journal) -> None:
     assert 2 == journal.count()
 
 
-@pytest.mark.parametrize("position", [0, 3, 9_999])
+@pytest.mark.parametrize("position", [0, 3, 127, 128, 5_000, 9_999])
 def test_conflict_rolls_back_the_whole_batch(journal: Journal, position: int) -> None:
     journal.append("b1", notes("old", "n5"))
     before, head = list(journal.read()), journal.head
@@ -202,6 +202,15 @@ def test_malformed_records_write_nothing(
 ) -> None:
     batch = [*notes("ok1", "ok2"), record]
     with pytest.raises(JournalArgumentError, match=match):
+        journal.append("b1", batch)  # type: ignore[arg-type]
+    assert 0 == journal.count()
+    assert not journal.has_batch("b1")
+
+
+def test_a_malformed_record_in_a_large_batch_writes_nothing(journal: Journal) -> None:
+    batch: list[tuple[object, object, object]] = list(notes(*map(str, range(300))))
+    batch[150] = ("test.note", "", "{}")
+    with pytest.raises(JournalArgumentError, match="non-empty string"):
         journal.append("b1", batch)  # type: ignore[arg-type]
     assert 0 == journal.count()
     assert not journal.has_batch("b1")
@@ -275,6 +284,121 @@ def test_journal_matches_a_model(
                 assert (batch_id in committed) == receipt.retried
                 stored = model
                 committed.add(batch_id)
+        expected = [(s, i, p) for (s, i), p in stored.items()]
+        assert expected == [(r.stream, r.id, r.payload) for r in journal.read()]
+        assert len(stored) == journal.verify()
+
+
+def model_append(
+    stored: dict[tuple[str, str], str],
+    committed: set[str],
+    batch_id: str,
+    records: list[tuple[str, str, str]],
+) -> dict[tuple[str, str], str] | None:
+    """What the journal holds after the batch, or None when it must conflict."""
+    model = dict(stored)
+    for stream, id, payload in records:
+        if (stream, id) in model:
+            if model[stream, id] != payload:
+                return None
+        elif batch_id in committed:
+            return None
+        else:
+            model[stream, id] = payload
+    return model
+
+
+def stored_rows(path: Path) -> list[tuple[object, ...]]:
+    return raw(path, "SELECT seq, stream, id, payload, hash FROM records ORDER BY seq")
+
+
+def test_payloads_and_hashes_are_stored_as_text_and_blob(
+    journal: Journal, path: Path
+) -> None:
+    payloads = ['{"名称": "兴茂小区"}', "plain ascii", "nul \0 inside", "😀 astral", ""]
+    records = [Record("test.note", f"n{i}", p) for i, p in enumerate(payloads * 60)]
+    journal.append("b1", records)
+    assert {("text", "blob", 32)} == set(
+        raw(path, "SELECT typeof(payload), typeof(hash), length(hash) FROM records")
+    )
+    assert payloads == [r.payload for r in journal.read()][: len(payloads)]
+    prev = GENESIS
+    for _, stream, id, payload, stored in stored_rows(path):
+        assert isinstance(stream, str)
+        assert isinstance(id, str)
+        assert isinstance(payload, str)
+        prev = row_hash(prev, stream, id, payload)
+        assert prev == stored
+    assert journal.head == Head(len(records), prev.hex())
+
+
+@pytest.mark.parametrize(
+    "positions",
+    [[0], [1, 2], [127], [128], [126, 127, 128, 129], [300], list(range(130, 260))],
+)
+def test_records_held_are_skipped_wherever_they_fall(
+    journal: Journal, positions: list[int]
+) -> None:
+    journal.append("b1", notes("old1", "old2"))
+    batch = notes(*(f"new{i}" for i in range(310)))
+    for position in positions:  # held records, and one repeated from the batch
+        batch.insert(position, notes("old1", "old2", "new0")[position % 3])
+    receipt = journal.append("b2", batch)
+    assert (310, len(positions)) == (receipt.added, receipt.skipped)
+    assert receipt.last_seq == 312 == journal.verify()
+    assert ["old1", "old2"] + [f"new{i}" for i in range(310)] == [
+        r.id for r in journal.read()
+    ]
+
+
+def test_a_record_of_a_str_subclass_is_checked_on_its_own(journal: Journal) -> None:
+    class Text(str):
+        pass
+
+    batch = notes(*(f"n{i}" for i in range(200)))
+    batch[150] = Record(Text("test.note"), Text("n150"), Text('"sub"'))
+    assert 200 == journal.append("b1", batch).added
+    assert '"sub"' == list(journal.read())[150].payload
+    journal.verify()
+
+
+record_pool = st.tuples(
+    st.sampled_from(["test.a", "test.b"]),
+    st.integers(0, 300).map(str),
+    st.sampled_from(['"x"'] * 30 + ['"y"']),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["b1", "b2", "b3"]),
+            st.lists(record_pool, max_size=400),
+        ),
+        max_size=4,
+    )
+)
+def test_large_batches_match_a_model(
+    batches: list[tuple[str, list[tuple[str, str, str]]]],
+) -> None:
+    stored: dict[tuple[str, str], str] = {}
+    committed: set[str] = set()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Journal.open(Path(tmp) / "j", synchronous="NORMAL") as journal,
+    ):
+        for batch_id, records in batches:
+            model = model_append(stored, committed, batch_id, records)
+            if model is None:
+                with pytest.raises(JournalConflict):
+                    journal.append(batch_id, records)
+                continue
+            receipt = journal.append(batch_id, records)
+            assert len(model) - len(stored) == receipt.added
+            assert len(records) - receipt.added == receipt.skipped
+            stored = model
+            committed.add(batch_id)
         expected = [(s, i, p) for (s, i), p in stored.items()]
         assert expected == [(r.stream, r.id, r.payload) for r in journal.read()]
         assert len(stored) == journal.verify()

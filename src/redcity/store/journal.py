@@ -59,7 +59,7 @@ import attrs
 from redcity.errors import Problem, RedcityError, ValidationError
 from redcity.serialize import from_json, to_json
 from redcity.store import _migrations
-from redcity.store._format import APPLICATION_ID, FORMAT, GENESIS, SCHEMA, row_hash
+from redcity.store._format import APPLICATION_ID, FORMAT, GENESIS, SCHEMA
 
 __all__ = [
     "FORMAT",
@@ -79,12 +79,36 @@ __all__ = [
 
 T = TypeVar("T")
 
-_CHUNK: Final = 4096
-"""Records inserted per ``executemany`` (and per savepoint) within a batch."""
-
 _STREAM: Final = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 
-_INSERT: Final = "INSERT INTO records (stream, id, payload, hash) VALUES (?, ?, ?, ?)"
+_GROUP: Final = 128
+"""Records per multi-row ``INSERT`` statement on the fast path.
+
+A statement per record costs SQLite a statement start, fresh cursors and a
+descent of both B-trees for every row; a statement per 128 records appends
+them at the ends of the table and of the ``(stream, id)`` index through one
+cursor each.  Larger groups gained nothing when measured.
+"""
+
+_ROW: Final = "(?, ?, CAST(? AS TEXT), ?)"
+"""One record's values.
+
+The payload comes as the ``bytearray`` of UTF-8 already encoded for its hash
+and is stored as TEXT, the value binding the ``str`` would store, without a
+second encoding; the hash comes as a ``bytearray`` too.  (``sqlite3`` binds
+``str`` and ``bytearray`` directly, but looks up an adapter for every
+``bytes`` value, which costs more than SQLite's whole insert of the row.)
+"""
+
+_INSERT: Final = "INSERT OR FAIL INTO records (stream, id, payload, hash) VALUES "
+"""``OR FAIL``: a statement stopped by a taken ``(stream, id)`` keeps the rows
+it inserted before that one, so SQLite keeps no statement journal to undo
+them (``ABORT`` would copy aside every page a multi-row statement changes),
+and the writer reads how many went in from the last row's ``seq``."""
+
+_INSERT_ONE: Final = _INSERT + _ROW
+
+_INSERT_GROUP: Final = _INSERT + ", ".join([_ROW] * _GROUP)
 
 
 # --------------------------------------------------------------------------
@@ -973,67 +997,190 @@ def _append(
     conn: sqlite3.Connection, batch_id: str, records: Iterable[tuple[str, str, str]]
 ) -> Receipt:
     """The body of :meth:`Journal.append`, inside its transaction."""
-    first, prev = _last(conn)
+    first, head = _last(conn)
     first += 1
     retried = (
         conn.execute("SELECT 1 FROM batches WHERE id = ?", (batch_id,)).fetchone()
         is not None
     )
-    added = skipped = 0
-    chain = [prev]
-    it = iter(records)
-    while chunk := list(islice(it, _CHUNK)):
-        if not retried:
-            # The fast path: the whole chunk is new.  A duplicate stops it
-            # with an IntegrityError; the savepoint undoes the chunk's rows
-            # and the careful path below sorts the chunk out row by row.
-            conn.execute("SAVEPOINT chunk")
-            try:
-                conn.executemany(_INSERT, _chained(chunk, chain))
-            except sqlite3.IntegrityError:
-                conn.execute("ROLLBACK TO chunk")
-                conn.execute("RELEASE chunk")
-            else:
-                conn.execute("RELEASE chunk")
-                added += len(chunk)
-                continue
-        n_added, n_skipped = _careful(conn, batch_id, chunk, chain, retried)
-        added += n_added
-        skipped += n_skipped
-    last = first + added - 1
+    writer = _Writer(conn, batch_id, first - 1, head)
+    if retried:
+        writer.recheck(records)
+    else:
+        writer.write(iter(records))
+    last = first + writer.added - 1
     if not retried:
         conn.execute(
             "INSERT INTO batches (id, first_seq, last_seq, head, committed_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (batch_id, first, last, chain[0], datetime.now(UTC).isoformat()),
+            (batch_id, first, last, writer.head, datetime.now(UTC).isoformat()),
         )
-    return Receipt(batch_id, added, skipped, last_seq=last, retried=retried)
+    return Receipt(batch_id, writer.added, writer.skipped, last, retried)
 
 
-def _chained(
-    chunk: list[tuple[str, str, str]], chain: list[bytes]
-) -> Iterator[tuple[str, str, str, bytes]]:
-    """The chunk's rows with their hashes; ``chain[0]`` advances once all went."""
-    prev = chain[0]
-    sha256 = hashlib.sha256
-    ok = _STREAMS_SEEN
-    for stream, id, payload in chunk:
-        if (
-            type(stream) is not str
-            or stream not in ok
-            or type(id) is not str
-            or not id
-            or "\0" in id
-            or type(payload) is not str
-        ):
+class _Writer:
+    """Appends one batch's records, chaining each row to the one before it.
+
+    The fast path hashes each group of :data:`_GROUP` records and inserts it
+    with one multi-row ``INSERT``, all groups through one ``executemany``.
+    A record whose stream and id are already taken stops its statement
+    there (:data:`_INSERT`): the rows before it stay in, and the rest of the
+    group is settled record by record (looked up first: skipped when held
+    with the same payload, a conflict when held with another, inserted when
+    new), like the short rest of the batch.  The chain goes on from the last
+    row written, so nothing is redone and no savepoint is needed; the
+    caller's transaction makes the batch all or nothing.
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, batch_id: str, last_seq: int, head: bytes
+    ) -> None:
+        self.conn = conn
+        self.batch_id = batch_id
+        self.last_seq = last_seq
+        """The ``seq`` of the journal's last row, which the chain goes on from."""
+        self.head = head
+        """The hash of that row."""
+        self.added = 0
+        self.skipped = 0
+        self.pending: list[tuple[str, str, str]] = []
+        """The group being inserted; once the records run out, the short rest."""
+        self.params: list[str | bytearray] = []
+        """The parameters of :attr:`pending`: each record's stream, id, payload
+        and hash."""
+
+    def write(self, records: Iterator[tuple[str, str, str]]) -> None:
+        """Append every record, skipping those the journal holds."""
+        while True:
+            try:
+                self.conn.executemany(_INSERT_GROUP, self._groups(records))
+            except sqlite3.IntegrityError:
+                self._settle(self.pending[self._went_in() :])
+            else:
+                break
+        _check_group(self.pending)
+        self._settle(self.pending)
+
+    def recheck(self, records: Iterable[tuple[str, str, str]]) -> None:
+        """A committed batch came back: each record must be there as it was."""
+        for stream, id, payload in records:
             _check(stream, id, payload)
-        prev = sha256(prev + f"{stream}\0{id}\0{payload}".encode()).digest()
-        yield stream, id, payload, prev
-    chain[0] = prev
+            stored = self._stored(stream, id)
+            if stored is None:
+                msg = (
+                    f"Batch {self.batch_id!r} was committed before without record "
+                    f"{id!r} of stream {stream!r}; the batch was rolled back.  A "
+                    "batch id names one batch: retry it with the same records, "
+                    "or append new records under a new batch id."
+                )
+                raise JournalConflict(self.batch_id, stream, id, msg)
+            self._skip(stream, id, payload, stored)
+
+    def _groups(
+        self, records: Iterator[tuple[str, str, str]]
+    ) -> Iterator[list[str | bytearray]]:
+        """Each full group of records as one statement's parameters.
+
+        ``executemany`` asks for the next group only once the statement of
+        the one before it succeeded, so running past ``yield`` means the
+        group is in: only then does the writer move on.  The group in
+        flight, then the short rest, is left in :attr:`pending`.
+        """
+        head = self.head
+        sha256 = hashlib.sha256
+        while len(group := list(islice(records, _GROUP))) == _GROUP:
+            self.pending = group
+            _check_group(group)
+            params: list[str | bytearray] = []
+            self.params = params
+            extend = params.extend
+            for stream, id, payload in group:
+                data = bytearray(payload, "utf-8")
+                head = sha256(head + f"{stream}\0{id}\0".encode() + data).digest()
+                extend((stream, id, data, bytearray(head)))
+            yield params
+            self.head = head
+            self.last_seq += _GROUP
+            self.added += _GROUP
+        self.pending = group
+
+    def _settle(self, records: list[tuple[str, str, str]]) -> None:
+        """Append checked records one at a time, each looked up first."""
+        for stream, id, payload in records:
+            stored = self._stored(stream, id)
+            if stored is not None:
+                self._skip(stream, id, payload, stored)
+                continue
+            data = bytearray(payload, "utf-8")
+            head = hashlib.sha256(
+                self.head + f"{stream}\0{id}\0".encode() + data
+            ).digest()
+            self.conn.execute(_INSERT_ONE, (stream, id, data, bytearray(head)))
+            self.head = head
+            self.last_seq += 1
+            self.added += 1
+
+    def _went_in(self) -> int:
+        """After a failed statement: how many of its records went in.
+
+        They are the first of :attr:`pending`, with the hashes in
+        :attr:`params`, and they count as added.
+        """
+        seq, head = _last(self.conn)
+        n = seq - self.last_seq
+        if not 0 <= n < len(self.pending) or head != (
+            self.params[4 * n - 1] if n else self.head
+        ):  # pragma: no cover - only if sqlite3 changed how executemany runs
+            msg = (
+                "The journal lost track of its chain while appending batch "
+                f"{self.batch_id!r}; the batch was rolled back."
+            )
+            raise JournalError(msg)
+        self.last_seq, self.head = seq, head
+        self.added += n
+        return n
+
+    def _stored(self, stream: str, id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT payload FROM records WHERE stream = ? AND id = ?", (stream, id)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _skip(self, stream: str, id: str, payload: str, stored: str) -> None:
+        """Skip a record the journal holds, unless its payload differs."""
+        if stored != payload:
+            msg = (
+                f"Record {id!r} of stream {stream!r} is already in the journal "
+                f"with a different payload; batch {self.batch_id!r} was rolled "
+                "back and nothing of it was written.  A journal never changes a "
+                "record: correct it with a new record under a new id (e.g. a "
+                f"reversal).\n  stored: {stored:.200}\n  given:  {payload:.200}"
+            )
+            raise JournalConflict(self.batch_id, stream, id, msg)
+        self.skipped += 1
 
 
 _STREAMS_SEEN: Final[set[str]] = set()
-"""Stream names already checked, so that each row needs one set lookup."""
+"""Stream names already checked, so that a group's streams need one set lookup."""
+
+_STR: Final = frozenset({str})
+
+
+def _check_group(group: list[tuple[str, str, str]]) -> None:
+    """Check a group of records at once; one by one only when one is off."""
+    if not group:
+        return
+    streams, ids, payloads = zip(*group, strict=True)
+    if not (
+        _STR.issuperset(map(type, streams))
+        and _STREAMS_SEEN.issuperset(streams)
+        and _STR.issuperset(map(type, ids))
+        and all(ids)
+        and "\0" not in "".join(ids)
+        and _STR.issuperset(map(type, payloads))
+    ):
+        for stream, id, payload in group:
+            _check(stream, id, payload)
 
 
 def _check(stream: object, id: object, payload: object) -> None:
@@ -1042,43 +1189,3 @@ def _check(stream: object, id: object, payload: object) -> None:
         raise JournalArgumentError(msg)
     if type(stream) is str:
         _STREAMS_SEEN.add(stream)
-
-
-def _careful(
-    conn: sqlite3.Connection,
-    batch_id: str,
-    chunk: list[tuple[str, str, str]],
-    chain: list[bytes],
-    retried: bool,
-) -> tuple[int, int]:
-    """Append a chunk row by row, skipping what is there; (added, skipped)."""
-    added = skipped = 0
-    for stream, id, payload in chunk:
-        _check(stream, id, payload)
-        row = conn.execute(
-            "SELECT payload FROM records WHERE stream = ? AND id = ?", (stream, id)
-        ).fetchone()
-        if row is None and retried:
-            msg = (
-                f"Batch {batch_id!r} was committed before without record {id!r} "
-                f"of stream {stream!r}; the batch was rolled back.  A batch id "
-                "names one batch: retry it with the same records, or append "
-                "new records under a new batch id."
-            )
-            raise JournalConflict(batch_id, stream, id, msg)
-        if row is None:
-            chain[0] = row_hash(chain[0], stream, id, payload)
-            conn.execute(_INSERT, (stream, id, payload, chain[0]))
-            added += 1
-        elif row[0] == payload:
-            skipped += 1
-        else:
-            msg = (
-                f"Record {id!r} of stream {stream!r} is already in the journal "
-                f"with a different payload; batch {batch_id!r} was rolled back "
-                "and nothing of it was written.  A journal never changes a "
-                "record: correct it with a new record under a new id (e.g. a "
-                f"reversal).\n  stored: {row[0]:.200}\n  given:  {payload:.200}"
-            )
-            raise JournalConflict(batch_id, stream, id, msg)
-    return added, skipped
