@@ -69,6 +69,15 @@ class Table:
         ok = ratio <= at_most
         self.rows.append((name, n, ours, theirs, ratio, f"≤ {at_most:g}×", ok))
 
+    def info(
+        self, name: str, n: int, ours: float, theirs: float, *, speedup: bool = False
+    ) -> None:
+        """A row reported for the record, with no target: the ratio is the
+        baseline's time over ours when ``speedup``, else ours over the
+        baseline's."""
+        ratio = theirs / ours if speedup else ours / theirs
+        self.rows.append((name, n, ours, theirs, ratio, "info", True))
+
     def print(self) -> None:
         head = ("figure", "size", "redcity", "baseline", "ratio", "target", "")
         print(f"| {' | '.join(head)} |")
@@ -81,8 +90,8 @@ class Table:
                 f"{n:,}",
                 f"{ours * scale:.4g} {unit}",
                 f"{theirs * scale:.4g} {unit}",
-                f"{ratio:.1f}×",
-                target,
-                "ok" if ok else "MISSED",
+                f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×",
+                "" if target == "info" else target,
+                "" if target == "info" else ("ok" if ok else "MISSED"),
             )
             print(f"| {' | '.join(cells)} |")

@@ -202,8 +202,7 @@ def bench(
             theirs,
             2,
         )
-        info(
-            table,
+        table.info(
             f"append ready rows: Journal.append vs bare {GROUP}-row INSERTs",
             n_rows,
             ours,
@@ -219,8 +218,7 @@ def bench(
             _fresh(folder, bare_from_postings),
             _fresh(folder, lambda path: _journal_postings(path, items)),
         )
-        info(
-            table,
+        table.info(
             "append postings: save vs bare executemany (both serialize)",
             n_rows,
             ours,
@@ -230,36 +228,12 @@ def bench(
         print(f"[{n_rows:,} postings] writers", file=sys.stderr)
         theirs = best_of(repeat, lambda: [rs.to_json(p) for p in sample])
         ours = best_of(repeat, lambda: [posting_to_json(p) for p in sample])
-        info(
-            table,
+        table.info(
             "serialize postings: posting_to_json vs redcity.serialize.to_json",
             len(sample),
             ours,
             theirs,
         )
-
-
-def info(table: Table, name: str, n: int, ours: float, theirs: float) -> None:
-    """A row the issue sets no target for, reported for the record."""
-    table.rows.append((name, n, ours, theirs, ours / theirs, "info", True))
-
-
-def print_table(table: Table) -> None:
-    """The table, its columns named for these rows (the baseline is SQLite's)."""
-    head = ("figure", "rows", "redcity", "baseline", "ratio", "target", "")
-    print(f"| {' | '.join(head)} |")
-    print("|" + "---|" * len(head))
-    for name, n, ours, theirs, ratio, target, ok in table.rows:
-        cells = (
-            name,
-            f"{n:,}",
-            f"{ours:.4g} s",
-            f"{theirs:.4g} s",
-            f"{ratio:.2f}×",
-            "" if target == "info" else target,
-            "" if target == "info" else ("ok" if ok else "MISSED"),
-        )
-        print(f"| {' | '.join(cells)} |")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -272,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     table = Table()
     bench(table, n_rows=args.rows, seed=args.seed, repeat=args.repeat)
-    print_table(table)
+    table.print()
     print(
         f"\n(SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs)"

