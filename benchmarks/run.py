@@ -19,13 +19,22 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+import dispatch
 import grid
 import journal
 import ledger
+import meetings
 import scoring
 from harness import Table
 
-SUITES = {"grid": grid, "scoring": scoring, "ledger": ledger, "journal": journal}
+SUITES = {
+    "grid": grid,
+    "scoring": scoring,
+    "ledger": ledger,
+    "journal": journal,
+    "meetings": meetings,
+    "dispatch": dispatch,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -61,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         ledger.bench(table, n_entries=1_000_000 // scale, seed=args.seed)
     if "journal" in args.only:
         journal.bench(table, n_rows=1_000_000 // scale, seed=args.seed)
+    if "meetings" in args.only:
+        meetings.bench_all(
+            table, n_units=5_000, n_meetings=10_000 // scale, seed=args.seed
+        )
+    if "dispatch" in args.only:
+        dispatch.bench(table, n_tickets=1_000_000 // scale, seed=args.seed)
     table.print()
 
 

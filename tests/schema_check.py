@@ -14,10 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from referencing import Registry, Resource
+from referencing import Registry, Resource, Specification
+from referencing.jsonschema import DRAFT3, DRAFT7
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 POPOLO_BASE = "http://www.popoloproject.com/schemas/"
+
+_DRAFTS: dict[str, tuple[str, type[jsonschema.protocols.Validator], Specification[Any]]]
+_DRAFTS = {
+    # Popolo's schemas declare draft-03 and refer to each other by their ids.
+    "popolo": (POPOLO_BASE, jsonschema.Draft3Validator, DRAFT3),
+    # Open311's declare no draft but use Draft 4+ keywords (an array
+    # ``required``, ``anyOf``) and refer to each other by file name.
+    "open311": ("", jsonschema.Draft7Validator, DRAFT7),
+}
 
 
 def load(standard: str, name: str) -> dict[str, Any]:
@@ -32,11 +42,13 @@ def load(standard: str, name: str) -> dict[str, Any]:
 
 @functools.cache
 def _registry(standard: str) -> Registry[Any]:
-    base = POPOLO_BASE if standard == "popolo" else f"file://{SCHEMAS / standard}/"
+    base, _, draft = _DRAFTS[standard]
     return Registry().with_resources(
         (
             f"{base}{path.name}",
-            Resource.from_contents(json.loads(path.read_text("utf-8"))),
+            Resource.from_contents(
+                json.loads(path.read_text("utf-8")), default_specification=draft
+            ),
         )
         for path in sorted((SCHEMAS / standard).glob("*.json"))
     )
@@ -46,9 +58,7 @@ def _registry(standard: str) -> Registry[Any]:
 def validator(standard: str, name: str) -> jsonschema.protocols.Validator:
     """A checked validator for one schema, its ``$ref``s resolved locally."""
     schema = load(standard, name)
-    cls = jsonschema.validators.validator_for(
-        schema, default=jsonschema.Draft3Validator
-    )
+    cls = jsonschema.validators.validator_for(schema, default=_DRAFTS[standard][1])
     cls.check_schema(schema)
     return cls(schema, registry=_registry(standard), format_checker=cls.FORMAT_CHECKER)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ from redcity.cli import main
 from redcity.grid import GridTree, Level
 from redcity.points.journal import replay_ledger
 from redcity.store import Journal
+from schema_check import assert_valid
 
 
 def test_demo_prints_every_district(capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,3 +60,75 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["demo", "--help"])
     assert "--out DIR" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------ meetings
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """One ``redcity demo --out`` run: its standard output and its folder."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert 0 == main(["demo", "--no-progress", "--out", str(out)])
+    return buffer.getvalue(), out
+
+
+def test_demo_prints_both_meetings_minutes(demo_run: tuple[str, Path]) -> None:
+    out, _ = demo_run
+    assert "# 会议纪要：兴茂小区第一次三方共议会" in out
+    assert "# 会议纪要：龙泉小区红色议事会：飞线充电整治" in out
+    assert "乒乓球台6张、羽毛球场2片、休闲座椅12张" in out
+    assert "第(八)项" in out  # the 278 flag
+    assert "owners' decision (民法典 278 (八)): passed" in out
+    assert "threshold 3/4" in out
+    assert out.count("当前状态：已闭环") == 2
+    assert "飞线" in out
+
+
+def test_demo_prints_closed_loop_figures(demo_run: tuple[str, Path]) -> None:
+    out, _ = demo_run
+    assert "播州区 monthly closed loop" in out
+    assert "1,288 topics collected, 1,193 resolved, 1,096 fed back" in out
+    for month in ("2026-01", "2026-12"):
+        assert f"\n  {month} " in out
+    for area in (
+        "南白街道",
+        "龙坑街道",
+        "    南社区",
+        "    永和社区",
+        "    仁和苑社区",
+    ):
+        assert area in out
+    assert "median days" in out
+
+
+def test_demo_writes_minutes_and_popolo(demo_run: tuple[str, Path]) -> None:
+    _, folder = demo_run
+    for name in ("xingmao", "longquan"):
+        md = (folder / f"minutes-{name}.md").read_text("utf-8")
+        page = (folder / f"minutes-{name}.html").read_text("utf-8")
+        assert md.startswith("# 会议纪要：")
+        assert "<h1>" in page
+        assert "已闭环" in md
+        assert "已闭环" in page
+    doc = json.loads((folder / "popolo.json").read_text("utf-8"))
+    assert ["mt-longquan-2026-1", "mt-xingmao-2026-1"] == sorted(
+        e["id"] for e in doc["events"]
+    )
+    assert 2 == len(doc["vote_events"])
+    assert any(m.get("role") == "特邀委员" for m in doc["memberships"])
+    singular = {
+        "persons": "person",
+        "organizations": "organization",
+        "memberships": "membership",
+        "posts": "post",
+        "events": "event",
+        "motions": "motion",
+        "vote_events": "vote_event",
+    }
+    assert set(singular) == set(doc)
+    for key, objects in doc.items():
+        for obj in objects:
+            assert_valid("popolo", singular[key], obj)

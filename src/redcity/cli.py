@@ -2,13 +2,18 @@
 
 ``redcity demo`` builds the bundled Zunyi sample, validates it and prints,
 per district, the counts per level, the staffing (四定) and party coverage
-(支部建在网格上), and the green/yellow/red cards; ``--out DIR`` also writes
-the tree as JSON and a picture of one street's hierarchy.
+(支部建在网格上), the green/yellow/red cards, a year of points, the minutes
+of the seed article's two meetings (兴茂小区's three-party meeting and
+龙泉小区's 红色议事会) and a year of the monthly closed loop per street and
+community; ``--out DIR`` also writes the tree as JSON, the points journal, a
+picture of one street's hierarchy, both minutes as Markdown and HTML, and
+the meetings as one Popolo document.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,7 +23,15 @@ from typing import TypeVar
 from tqdm import tqdm
 
 import redcity
-from redcity.datasets import BOZHOU, bozhou_service_year, zunyi, zunyi_staffing
+from redcity.datasets import (
+    BOZHOU,
+    SeedMeeting,
+    bozhou_service_year,
+    seed_meetings,
+    seed_topics,
+    zunyi,
+    zunyi_staffing,
+)
 from redcity.errors import RedcityError
 from redcity.grid import (
     Card,
@@ -29,15 +42,20 @@ from redcity.grid import (
     party_coverage,
     staffing_report,
 )
+from redcity.meetings.cycle import LoopFigures
+from redcity.meetings.minutes import minutes_html, minutes_markdown
+from redcity.meetings.popolo import to_popolo
 from redcity.points import Fact
 from redcity.points import journal as points_journal
 from redcity.points.examples import example_rulebook
 from redcity.report import (
     DEMO_CARD_POLICY,
+    LoopYear,
     PointsYear,
     district_summaries,
     grid_card_metrics,
     hierarchy_figure,
+    loop_year,
     points_year,
 )
 from redcity.store import Journal
@@ -49,6 +67,8 @@ T = TypeVar("T")
 DEMO_PERIOD = "2026-Q3"
 DEMO_STREET = "520304001"  # 南白街道, 播州区
 DEMO_RULEBOOK = "kunshan"  # 1 h of service = 10 points
+DEMO_YEAR = 2026  # the year of points, meetings and topics
+_MEETING_FILES = ("xingmao", "longquan")  # minutes-<name>.md/.html, in order
 _LEVELS = (Level.STREET, Level.COMMUNITY, Level.COMPOUND, Level.GRID, Level.BUILDING)
 
 
@@ -88,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
     """The demo: build, validate, report, and write files to ``out``."""
     started = time.perf_counter()
-    steps = 9 if out is not None else 6
+    steps = 13 if out is not None else 8
     with tqdm(total=steps, disable=not progress or None, unit="step") as bar:
 
         def step(label: str, job: Callable[[], T]) -> T:
@@ -116,6 +136,11 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
             "scoring and banking the points",
             lambda: points_year(tree, year.facts, example_rulebook(DEMO_RULEBOOK)),
         )
+        meetings = step("two meetings from the seed article", seed_meetings)
+        loop = step(
+            "a year of topics, the closed loop",
+            lambda: loop_year(tree, seed_topics(DEMO_YEAR), DEMO_YEAR, within=BOZHOU),
+        )
         written: list[Path] = []
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
@@ -129,6 +154,12 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
             picture = step("drawing one street", lambda: _write_picture(tree, out))
             if picture is not None:
                 written.append(picture)
+            written.extend(
+                step("writing the minutes", lambda: _write_minutes(meetings, out))
+            )
+            written.append(
+                step("writing popolo.json", lambda: _write_popolo(meetings, out))
+            )
         bar.set_description("done")
 
     _print_counts(tree)
@@ -163,6 +194,10 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
     print("  " + ", ".join(f"{card.zh} {tally.get(card, 0)}" for card in Card))
     print()
     _print_points(tree, points)
+    print()
+    _print_meetings(meetings)
+    print()
+    _print_loop(loop)
     for path in written:
         print(f"wrote {path}")
     print(f"done in {time.perf_counter() - started:.2f} s")
@@ -216,6 +251,114 @@ def _print_points(tree: GridTree, points: PointsYear) -> None:
     print(f"  {star}'s points card (奉献积分卡), first and last lines:")
     for line in [*card[:6], "  …", *card[-3:]] if len(card) > 10 else card:
         print(f"    {line}")
+
+
+def _print_meetings(meetings: Sequence[SeedMeeting]) -> None:
+    print(
+        "Two meetings from the seed article, replayed (会议纪要; generic names, "
+        "invented estate):"
+    )
+    for seed in meetings:
+        m = seed.meeting
+        done = sum(a.done for a in m.actions)
+        print(
+            f"  {m.title}: {m.state.zh}, {done}/{len(m.actions)} actions done, "
+            f"{len(m.feedback)} feedback notes"
+        )
+        d = seed.owners_decision
+        if d is not None:
+            verdict = "passed" if d.passed else "failed"
+            print(
+                f"    owners' decision (民法典 278 {d.matter.item}): {verdict}; "
+                f"{d.participating_persons}/{d.total_persons} owners took part, "
+                f"{d.approving_persons} approved; threshold {d.threshold} of the "
+                "participating area and owners"
+            )
+    for seed in meetings:
+        print()
+        text = minutes_markdown(seed.meeting, names=seed.names)
+        for line in text.splitlines():
+            if line.strip():
+                print(f"  {line}")
+
+
+def _figure_cells(f: LoopFigures) -> list[str]:
+    rate = f.resolution_rate
+    median = f.median_days
+    return [
+        f"{f.collected:,}",
+        f"{f.carried_in:,}",
+        f"{f.resolved:,}",
+        f"{f.with_feedback:,}",
+        f"{f.carried_over:,}",
+        "" if rate is None else f"{float(rate):.0%}",
+        "" if median is None else f"{float(median):g}",
+    ]
+
+
+def _print_loop(loop: LoopYear) -> None:
+    total = loop.total
+    print(
+        f"{total.name} monthly closed loop (问题收集→处置→反馈), {loop.year}: "
+        f"{total.collected:,} topics collected, {total.resolved:,} resolved, "
+        f"{total.with_feedback:,} fed back, {total.carried_over:,} open at the "
+        "year's end (synthetic topics; resolved % = resolved / (carried in + "
+        "collected))"
+    )
+    header = [
+        "",
+        "collected",
+        "carried in",
+        "resolved",
+        "fed back",
+        "carried over",
+        "resolved %",
+        "median days",
+    ]
+    months = [
+        [f"{loop.year}-{k:02d}", *_figure_cells(f)]
+        for k, f in enumerate(loop.months, 1)
+    ]
+    _print_table([["month", *header[1:]], *months])
+    print(f"  per street and community, {loop.year}:")
+    rows = [["area", *header[1:]]]
+    for street, communities in loop.streets:
+        rows.append([street.name, *_figure_cells(street)])
+        rows.extend([f"  {c.name}", *_figure_cells(c)] for c in communities)
+    _print_table(rows)
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        cells = [
+            _pad(cell, w, left=i == 0)
+            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        print("  " + "  ".join(cells))
+
+
+def _write_minutes(meetings: Sequence[SeedMeeting], out: Path) -> list[Path]:
+    paths = []
+    for name, seed in zip(_MEETING_FILES, meetings, strict=True):
+        md = out / f"minutes-{name}.md"
+        md.write_text(minutes_markdown(seed.meeting, names=seed.names), "utf-8")
+        page = out / f"minutes-{name}.html"
+        page.write_text(minutes_html(seed.meeting, names=seed.names), "utf-8")
+        paths += [md, page]
+    return paths
+
+
+def _write_popolo(meetings: Sequence[SeedMeeting], out: Path) -> Path:
+    doc = to_popolo(
+        meetings=[s.meeting for s in meetings],
+        organizations=[o for s in meetings for o in s.organizations],
+        persons=[p for s in meetings for p in s.persons],
+        memberships=[m for s in meetings for m in s.memberships],
+    )
+    path = out / "popolo.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return path
 
 
 def _write_journal(out: Path, facts: Sequence[Fact], points: PointsYear) -> Path:

@@ -24,8 +24,11 @@ __all__ = [
     "CalendarError",
     "EvaluationRefused",
     "IdentityError",
+    "IllegalMeetingTransition",
+    "IllegalTransition",
     "InsufficientPoints",
     "LedgerCorrupted",
+    "MeetingError",
     "NaiveDatetimeError",
     "Problem",
     "RedcityError",
@@ -164,3 +167,24 @@ class RedcityWarning(UserWarning):
 
 class UnofficialCalendarWarning(RedcityWarning):
     """A computation reached a year with no official working-day arrangement."""
+
+
+class IllegalTransition(RedcityError, ValueError):
+    """A step the record's state does not allow; the record is unchanged.
+
+    Every wing with a life cycle (meetings, tickets, topics) raises a
+    subclass of it, so one ``except IllegalTransition`` catches any.
+    """
+
+
+class MeetingError(RedcityError, ValueError):
+    """An operation on a meeting record was refused; the record is unchanged.
+
+    Voting twice on a motion, resolving a motion that did not pass, closing
+    a meeting with open action items …
+    """
+
+
+class IllegalMeetingTransition(MeetingError, IllegalTransition):
+    """A meeting step was taken out of order (approving the minutes of a
+    meeting never held, closing before the minutes are approved …)."""

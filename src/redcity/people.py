@@ -54,6 +54,8 @@ __all__ = [
     "is_valid_resident_id",
     "mask_phone",
     "mask_resident_id",
+    "mask_text",
+    "mask_texts",
     "resident_id_birth_date",
     "resident_id_check_char",
     "resident_id_region",
@@ -365,8 +367,15 @@ def mask_phone(number: str) -> str:
     return "".join(out)
 
 
-def _scrub(text: str) -> str:
-    """Mask anything in free text that looks like a resident id or mobile."""
+def mask_text(text: str) -> str:
+    """Mask anything in free text that looks like a resident ID or a mobile.
+
+    Exports run every free text (a ticket's description, a meeting's topic)
+    through it, so that a number typed into a note is never published.
+
+    >>> mask_text("王某 13812345678, ID 11010519491231002X")
+    '王某 138****5678, ID 110105********002X'
+    """
 
     def id_run(m: re.Match[str]) -> str:
         return mask_resident_id(m.group())
@@ -377,13 +386,18 @@ def _scrub(text: str) -> str:
     return _MOBILE_RUN.sub(mobile_run, _ID_RUN.sub(id_run, text))
 
 
-def _scrub_tree(value: Any) -> Any:
+def mask_texts(value: Any) -> Any:
+    """:func:`mask_text` over every string in JSON-ready data (dicts, lists).
+
+    >>> mask_texts({"notes": ["call 13812345678"], "n": 1})
+    {'notes': ['call 138****5678'], 'n': 1}
+    """
     if isinstance(value, str):
-        return _scrub(value)
+        return mask_text(value)
     if isinstance(value, dict):
-        return {k: _scrub_tree(v) for k, v in value.items()}
+        return {k: mask_texts(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_scrub_tree(v) for v in value]
+        return [mask_texts(v) for v in value]
     return value
 
 
@@ -409,7 +423,7 @@ def _opt_nonblank(inst: object, attr: attrs.Attribute[Any], value: object) -> No
 def _opaque_id(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     _nonblank(inst, attr, value)
     assert isinstance(value, str)
-    if _scrub(value) != value:
+    if mask_text(value) != value:
         msg = (
             f"{attr.name} {value!r} contains a resident id or phone number; "
             "use an opaque id so that exports need not mask it."
@@ -525,7 +539,7 @@ class Identifier:
         if self.scheme == RESIDENT_ID_SCHEME:
             value = mask_resident_id(self.identifier)
         else:
-            value = _scrub(self.identifier) if mask else self.identifier
+            value = mask_text(self.identifier) if mask else self.identifier
         return _popolo([("identifier", value), ("scheme", self.scheme)])
 
 
@@ -595,7 +609,7 @@ class ContactDetail:
         """
         value = self.value
         if mask:
-            value = mask_phone(value) if self.type in PHONE_TYPES else _scrub(value)
+            value = mask_phone(value) if self.type in PHONE_TYPES else mask_text(value)
         out = _popolo(
             [
                 ("label", self.label),
@@ -606,7 +620,7 @@ class ContactDetail:
                 ("valid_until", _iso(self.valid_until)),
             ]
         )
-        return _scrub_tree(out) if mask else out
+        return mask_texts(out) if mask else out
 
 
 @attrs.frozen(kw_only=True)
@@ -799,7 +813,7 @@ class Person:
                 ("sources", [link.to_popolo() for link in self.sources]),
             ]
         )
-        result: dict[str, Any] = _scrub_tree(out)
+        result: dict[str, Any] = mask_texts(out)
         return result
 
 

@@ -1,7 +1,8 @@
 """Summaries and pictures of a grid for people: what ``redcity demo`` shows.
 
-Everything here reads a :class:`~redcity.grid.GridTree` and the grid wing's
-records and returns plain data; the command line only formats it.
+Everything here reads a :class:`~redcity.grid.GridTree` and the wings'
+records (grid, points, meetings) and returns plain data; the command line
+only formats it.
 
 >>> from redcity.datasets import BOZHOU, zunyi
 >>> [d.name for d in district_summaries(zunyi())]
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from redcity.calendars import Period
 from redcity.errors import InsufficientPoints
 from redcity.grid import (
     Assignment,
@@ -28,6 +30,7 @@ from redcity.grid import (
     Threshold,
     party_coverage,
 )
+from redcity.meetings.cycle import LoopFigures, Topic, closed_loop
 from redcity.points import (
     NATIONAL,
     Fact,
@@ -47,10 +50,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_CARD_POLICY",
     "DistrictSummary",
+    "LoopYear",
     "PointsYear",
     "district_summaries",
     "grid_card_metrics",
     "hierarchy_figure",
+    "loop_year",
     "points_year",
 ]
 
@@ -337,4 +342,74 @@ def points_year(
         stars=star_distribution(all_hours, NATIONAL),
         points_by_street={s: totals[s] for s in streets},
         top_by_street=top_by_street,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class LoopYear:
+    """An area's year of the monthly closed loop (问题收集、处置、反馈闭环).
+
+    Attributes:
+        area: The area's node id (a district, usually).
+        year: The calendar year.
+        months: The area's figures month by month, January first.
+        total: The area's figures for the whole year.
+        streets: The year's figures of each street in the area, in tree
+            order, each with its communities' figures.
+    """
+
+    area: str
+    year: int
+    months: tuple[LoopFigures, ...]
+    total: LoopFigures
+    streets: tuple[tuple[LoopFigures, tuple[LoopFigures, ...]], ...]
+
+
+def loop_year(
+    tree: GridTree, topics: Iterable[Topic], year: int, *, within: str
+) -> LoopYear:
+    """The closed-loop figures of ``within`` for each month of ``year`` and the year.
+
+    Each month and the year are counted by
+    :func:`~redcity.meetings.cycle.closed_loop`: a month's *carried in* are
+    the topics still open from earlier months, so the months chain (one
+    month's carried over is the next one's carried in).
+
+    >>> from redcity.datasets import BOZHOU, seed_topics, zunyi
+    >>> loop = loop_year(zunyi(), seed_topics(), 2026, within=BOZHOU)
+    >>> len(loop.months), len(loop.streets), loop.total.collected
+    (12, 5, 1288)
+    >>> all(a.carried_over == b.carried_in
+    ...     for a, b in zip(loop.months, loop.months[1:]))
+    True
+    """
+    checked = tuple(topics)
+    level = tree.level(within)
+    months = tuple(
+        closed_loop(checked, tree, Period("month", year, m), levels=[level]).area(
+            within
+        )
+        for m in range(1, 13)
+    )
+    whole = closed_loop(
+        checked,
+        tree,
+        Period("year", year),
+        levels=[level, Level.STREET, Level.COMMUNITY],
+    )
+    inside = [a for a in whole.areas if tree.contains(within, a.node_id)]
+    streets = tuple(
+        (
+            s,
+            tuple(
+                c
+                for c in inside
+                if c.level is Level.COMMUNITY and tree.contains(s.node_id, c.node_id)
+            ),
+        )
+        for s in inside
+        if s.level is Level.STREET
+    )
+    return LoopYear(
+        area=within, year=year, months=months, total=whole.area(within), streets=streets
     )

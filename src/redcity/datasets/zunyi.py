@@ -93,8 +93,10 @@ BOZHOU = "520304"
 """播州区: id and division code."""
 XINGMAO = "520304001001-C01"
 """兴茂小区 in 播州区 (南白街道, 南社区): a compound split into three grids."""
-LONGQUAN = "520304002001-C01"
-"""龙泉小区 in 播州区 (播南街道, 永和社区): a compound split into three grids."""
+LONGQUAN = "520302001001-C01"
+"""龙泉小区 in 红花岗区 (红花岗区第1街道, 火车站社区): a compound split into
+three grids; 火车站社区's 红色议事会 on its flying-wire charging is one of the
+seed meetings (:func:`~redcity.datasets.longquan_council`)."""
 BAOLI = "520303001001-C01"
 """保利小区 in 汇川区 (上海路街道, 娄山社区): a compound split into two grids."""
 
@@ -385,15 +387,15 @@ def zunyi_records() -> list[dict[str, Any]]:
 def zunyi_model_compounds() -> tuple[str, ...]:
     """The ids of 播州区's 11 model compounds (红星自治示范小区), in pre-order.
 
-    兴茂小区 (:data:`XINGMAO`) and 龙泉小区 (:data:`LONGQUAN`) are among them;
-    the other nine are drawn from 播州区's compounds with a fixed seed.
+    兴茂小区 (:data:`XINGMAO`) is among them; the other ten are drawn from
+    播州区's compounds with a fixed seed.
 
     >>> compounds = zunyi_model_compounds()
-    >>> len(compounds), XINGMAO in compounds, LONGQUAN in compounds
-    (11, True, True)
+    >>> len(compounds), XINGMAO in compounds
+    (11, True)
     """
     tree = zunyi()
-    named = {XINGMAO, LONGQUAN}
+    named = {XINGMAO}
     others = [
         c
         for c in tree.nodes(Level.COMPOUND)

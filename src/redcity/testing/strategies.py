@@ -11,7 +11,15 @@ and calendars (:func:`periods`, :func:`work_calendars`).  The people
 strategies (:func:`persons`, :func:`organizations`, :func:`memberships`,
 :func:`posts`, :func:`contact_details`, :func:`resident_ids`,
 :func:`phone_numbers`) are re-exported from
-:mod:`redcity.testing._people_strategies`.
+:mod:`redcity.testing._people_strategies`, and so are the other wings':
+points (:func:`facts`, :func:`fact_lists`, :func:`rulebooks`), the bank
+(:func:`accounts`, :func:`transactions`, :func:`ledgers`), registry and
+assessment (:func:`registrations`, :func:`member_registries`,
+:func:`star_thresholds`, :func:`team_star_rules`, :func:`evaluations`,
+:func:`assessment_weights`, :func:`grade_cutoffs`), meetings
+(:func:`meetings`, :func:`units`, :func:`estates`, :func:`ballots`,
+:func:`tallies`, :func:`topics`) and dispatch (:func:`categories`,
+:func:`tickets`, :func:`ticket_histories`).
 
 Every strategy produces values that are valid by construction, takes its
 bounds as keyword-only ``min_*``/``max_*`` arguments, raises
@@ -82,10 +90,13 @@ __all__ = [
     "accounts",
     "assessment_weights",
     "assignments",
+    "ballots",
     "card_histories",
     "card_policies",
+    "categories",
     "contact_details",
     "division_codes",
+    "estates",
     "evaluations",
     "fact_lists",
     "facts",
@@ -96,6 +107,7 @@ __all__ = [
     "ledgers",
     "level_schemes",
     "levels",
+    "meetings",
     "member_registries",
     "memberships",
     "merge_results",
@@ -114,9 +126,14 @@ __all__ = [
     "staffing_reports",
     "standards",
     "star_thresholds",
+    "tallies",
     "team_star_rules",
     "thresholds",
+    "ticket_histories",
+    "tickets",
+    "topics",
     "transactions",
+    "units",
     "work_calendars",
 ]
 
@@ -1061,9 +1078,11 @@ def work_calendars(
 
 
 # --------------------------------------------------------------------------
+# Dispatch: categories and tickets
+# --------------------------------------------------------------------------
+# --------------------------------------------------------------------------
 # Member registry, star tables and dual assessment (双报到, 星级, 双考双评)
 # --------------------------------------------------------------------------
-
 from redcity.testing._assessment_strategies import (  # noqa: E402
     assessment_weights,
     evaluations,
@@ -1075,6 +1094,16 @@ from redcity.testing._assessment_strategies import (  # noqa: E402
 )
 
 # --------------------------------------------------------------------------
+# Meetings: the monthly closed loop (议题收集、处置、反馈)
+# --------------------------------------------------------------------------
+from redcity.testing._cycle_strategies import topics  # noqa: E402
+from redcity.testing._dispatch_strategies import (  # noqa: E402
+    categories,
+    ticket_histories,
+    tickets,
+)
+
+# --------------------------------------------------------------------------
 # Points bank (积分银行): accounts, transactions, ledgers
 # --------------------------------------------------------------------------
 from redcity.testing._ledger_strategies import (  # noqa: E402
@@ -1082,6 +1111,21 @@ from redcity.testing._ledger_strategies import (  # noqa: E402
     ledgers,
     transactions,
 )
+
+# --------------------------------------------------------------------------
+# Meetings: owners' decisions (民法典 278) and decision-rule tallies
+# --------------------------------------------------------------------------
+from redcity.testing._meetings_decision_strategies import (  # noqa: E402
+    ballots,
+    estates,
+    tallies,
+    units,
+)
+
+# --------------------------------------------------------------------------
+# Meetings: records of three-party and joint meetings (三方共议, 红色议事)
+# --------------------------------------------------------------------------
+from redcity.testing._meetings_strategies import meetings  # noqa: E402
 
 # --------------------------------------------------------------------------
 # Points: facts and rulebooks

@@ -1,0 +1,128 @@
+"""Dispatch: residents' requests and grid cases, from 点单 to 评单.
+
+Tickets as an event-sourced state machine covering both the five orders
+(群众点单→社区派单→党员接单→组织晒单→群众评单) and the digital
+city-management loop (信息收集→案卷建立→任务派遣→任务处理→处理反馈→核实结案→
+综合评价); the category taxonomy; Open311 GeoReport v2 export.
+
+>>> from redcity.dispatch import Status, DEFAULT_TAXONOMY
+>>> Status.DISPATCHED.five_orders, len(DEFAULT_TAXONOMY) > 15
+('社区派单', True)
+"""
+
+from redcity.dispatch.open311 import from_open311, to_open311
+from redcity.dispatch.policies import (
+    DEFAULT_BOUNDS,
+    DEFAULT_WHISTLE_RESPONSE,
+    Assignment,
+    BoundedEscalation,
+    EscalationPolicy,
+    Handler,
+    RoutingPolicy,
+    Scope,
+    TableRouter,
+    TableWhistle,
+    Whistle,
+    WhistlePolicy,
+    escalate,
+    escalation_path,
+    handling_node,
+    resolution_scope,
+    route,
+    summoning_node,
+)
+from redcity.dispatch.sla import (
+    DEFAULT_LIMITS,
+    Clock,
+    Limit,
+    SlaTable,
+    deadline,
+    deadlines,
+    is_overdue,
+    remaining,
+)
+from redcity.dispatch.taxonomy import (
+    DEFAULT_DEPARTMENTS,
+    DEFAULT_TAXONOMY,
+    Category,
+    EventClass,
+    Redirect,
+    Taxonomy,
+    TaxonomyError,
+    UnknownCategory,
+)
+from redcity.dispatch.tickets import (
+    CLOSED_STATUSES,
+    DEFAULT_PASSING_SCORE,
+    EVENT_FIELDS,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Action,
+    DispatchError,
+    Escalation,
+    IllegalTicketTransition,
+    Requester,
+    Severity,
+    Source,
+    Status,
+    Summons,
+    Ticket,
+    TicketEvent,
+    replay,
+)
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "DEFAULT_BOUNDS",
+    "DEFAULT_DEPARTMENTS",
+    "DEFAULT_LIMITS",
+    "DEFAULT_PASSING_SCORE",
+    "DEFAULT_TAXONOMY",
+    "DEFAULT_WHISTLE_RESPONSE",
+    "EVENT_FIELDS",
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "Action",
+    "Assignment",
+    "BoundedEscalation",
+    "Category",
+    "Clock",
+    "DispatchError",
+    "Escalation",
+    "EscalationPolicy",
+    "EventClass",
+    "Handler",
+    "IllegalTicketTransition",
+    "Limit",
+    "Redirect",
+    "Requester",
+    "RoutingPolicy",
+    "Scope",
+    "Severity",
+    "SlaTable",
+    "Source",
+    "Status",
+    "Summons",
+    "TableRouter",
+    "TableWhistle",
+    "Taxonomy",
+    "TaxonomyError",
+    "Ticket",
+    "TicketEvent",
+    "UnknownCategory",
+    "Whistle",
+    "WhistlePolicy",
+    "deadline",
+    "deadlines",
+    "escalate",
+    "escalation_path",
+    "from_open311",
+    "handling_node",
+    "is_overdue",
+    "remaining",
+    "replay",
+    "resolution_scope",
+    "route",
+    "summoning_node",
+    "to_open311",
+]
