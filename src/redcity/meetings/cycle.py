@@ -73,11 +73,17 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
+from redcity._validators import (
+    aware,
+    non_empty_text,
+    optional_aware,
+    optional_text,
+    require_aware,
+)
 from redcity.calendars import DEFAULT_TZ, Period, PeriodKind
 from redcity.errors import (
     CalendarError,
     IllegalTransition,
-    NaiveDatetimeError,
     Problem,
     UnknownNode,
     ValidationError,
@@ -113,38 +119,6 @@ DEFAULT_LOOP_LEVELS: tuple[Level, ...] = (
 # --------------------------------------------------------------------------
 # Validators and converters
 # --------------------------------------------------------------------------
-
-
-def _text(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"Expected {attr.name} to be a non-empty string, got {value!r}."
-        raise ValueError(msg)
-
-
-def _opt_text(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _text(inst, attr, value)
-
-
-def _check_aware(name: str, value: object) -> None:
-    if not isinstance(value, datetime):
-        msg = f"Expected {name} to be an aware datetime, got {value!r}."
-        raise TypeError(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"Expected {name} to be timezone-aware, got the naive {value!r}; "
-            "attach a zone, e.g. pendulum.instance(dt, 'Asia/Shanghai')."
-        )
-        raise NaiveDatetimeError(msg)
-
-
-def _aware(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    _check_aware(attr.name, value)
-
-
-def _opt_aware(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _check_aware(attr.name, value)
 
 
 def _source(value: object) -> SourceKind:
@@ -246,18 +220,18 @@ class Topic:
 collected at 2026-03-02T09:00:00+08:00.
     """
 
-    id: str = attrs.field(validator=_text)
-    node_id: str = attrs.field(validator=_text)
-    collected_at: datetime = attrs.field(validator=_aware)
-    title: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
+    node_id: str = attrs.field(validator=non_empty_text)
+    collected_at: datetime = attrs.field(validator=aware)
+    title: str = attrs.field(validator=non_empty_text)
     source: SourceKind = attrs.field(default=SourceKind.OTHER, converter=_source)
-    source_ref: str | None = attrs.field(default=None, validator=_opt_text)
+    source_ref: str | None = attrs.field(default=None, validator=optional_text)
     affair: AffairKind | None = attrs.field(default=None, converter=_opt_affair)
     meeting_ids: tuple[str, ...] = attrs.field(
         default=(), converter=_ids, validator=_each_text
     )
-    resolved_at: datetime | None = attrs.field(default=None, validator=_opt_aware)
-    feedback_at: datetime | None = attrs.field(default=None, validator=_opt_aware)
+    resolved_at: datetime | None = attrs.field(default=None, validator=optional_aware)
+    feedback_at: datetime | None = attrs.field(default=None, validator=optional_aware)
 
     def __attrs_post_init__(self) -> None:
         problems = self.problems()
@@ -319,7 +293,7 @@ collected at 2026-03-02T09:00:00+08:00.
         >>> t.open_at(t0.add(days=1)), t.open_at(t0.add(days=3))
         (True, False)
         """
-        _check_aware("moment", moment)
+        require_aware(moment, "moment")
         return self.collected_at <= moment and (
             self.resolved_at is None or self.resolved_at > moment
         )
@@ -387,7 +361,7 @@ collected at 2026-03-02T09:00:00+08:00.
         redcity.errors.IllegalTransition: Topic 't' was already resolved at \
 2026-03-11T09:00:00+08:00; a topic is resolved once (reopen it as a new topic).
         """
-        _check_aware("at", at)
+        require_aware(at, "at")
         if self.resolved_at is not None:
             msg = (
                 f"Topic {self.id!r} was already resolved at "
@@ -425,7 +399,7 @@ back the result after resolve().
         >>> t.resolve(t0).feed_back(t0.add(days=1)).fed_back
         True
         """
-        _check_aware("at", at)
+        require_aware(at, "at")
         if self.resolved_at is None:
             msg = (
                 f"Topic {self.id!r} is not resolved yet; feed back the result "
@@ -972,12 +946,12 @@ def closed_loop(
         ValidationError: as :func:`check_topics`.
 
     >>> import pendulum
-    >>> from redcity.datasets import LONGQUAN, zunyi
+    >>> from redcity.datasets import XINGMAO, zunyi
     >>> t0 = pendulum.datetime(2026, 4, 1, 0, 10, tz="Asia/Shanghai")
-    >>> t = Topic(id="t", node_id=LONGQUAN, collected_at=t0, title="飞线充电",
+    >>> t = Topic(id="t", node_id=XINGMAO, collected_at=t0, title="休闲设施",
     ...           resolved_at=t0.add(days=2, hours=23, minutes=55))
     >>> q2 = closed_loop([t], zunyi(), "2026-Q2", levels=["街道"])
-    >>> s = q2.area("520304002")  # 播南街道
+    >>> s = q2.area("520304001")  # 南白街道
     >>> s.collected, s.resolved, s.median_days, len(q2.areas)
     (1, 1, Fraction(3, 1), 23)
     """
