@@ -26,9 +26,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
-__all__ = ["name_lookup", "parse_member"]
+__all__ = ["name_lookup", "parse_member", "zh_names"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -87,3 +87,17 @@ def parse_member(
     known = ", ".join("/".join(names(member)[:2]) for member in cls)
     msg = f"Expected {what}, got {value!r}; known names: {known}."
     raise error(msg)
+
+
+def zh_names(member: Any) -> tuple[str, str, str]:
+    """The names most bilingual enums answer to: Chinese, value, member name.
+
+    >>> class Side(enum.Enum):
+    ...     LEFT = "left"
+    ...     @property
+    ...     def zh(self):
+    ...         return "左"
+    >>> zh_names(Side.LEFT)
+    ('左', 'left', 'LEFT')
+    """
+    return (member.zh, member.value, member.name)

@@ -71,8 +71,9 @@ from typing import Any, TypeAlias
 import attrs
 import pendulum
 
+from redcity._validators import require_aware
 from redcity.calendars import WorkCalendar
-from redcity.errors import CalendarError, NaiveDatetimeError, Problem, ValidationError
+from redcity.errors import CalendarError, Problem, ValidationError
 
 __all__ = [
     "ANY",
@@ -116,7 +117,6 @@ _SEVERITY_NAMES = {
     "紧急": "urgent",
     "急": "urgent",
 }
-_TZ_EXAMPLE = "pendulum.datetime(2026, 9, 30, 10, tz='Asia/Shanghai')"
 
 
 def normalize_severity(value: SeverityLike) -> str:
@@ -139,19 +139,6 @@ def normalize_severity(value: SeverityLike) -> str:
         msg = f"Expected a severity small/big/urgent (小事/大事/急事), got {value!r}."
         raise ValueError(msg)
     return found
-
-
-def _aware(value: object, what: str) -> datetime:
-    if not isinstance(value, datetime):
-        msg = f"{what} must be an aware datetime, got {value!r}."
-        raise TypeError(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"{what} must be a timezone-aware datetime, got the naive {value!r}; "
-            f"attach a zone, e.g. {_TZ_EXAMPLE}."
-        )
-        raise NaiveDatetimeError(msg)
-    return value
 
 
 class Clock(enum.Enum):
@@ -360,9 +347,9 @@ def _merged(
         except (TypeError, ValueError):
             msg = f"Expected paused[{k}] as a (start, end) pair, got {interval!r}."
             raise TypeError(msg) from None
-        a = _aware(a, f"paused[{k}]'s start")
+        a = require_aware(a, f"paused[{k}]'s start")
         if b is not None:
-            b = _aware(b, f"paused[{k}]'s end")
+            b = require_aware(b, f"paused[{k}]'s end")
             if b < a:
                 msg = f"Expected paused[{k}] to end after it starts, got {interval!r}."
                 raise CalendarError(msg)
@@ -395,7 +382,7 @@ def _deadline(
     paused: Iterable[Pause],
     until: datetime | None,
 ) -> pendulum.DateTime:
-    _aware(start, "start")
+    require_aware(start, "start")
     due, origin = _base(calendar, limit, start)
     for a, b in _merged(paused, origin, until):
         if a >= due:
@@ -470,7 +457,7 @@ def is_overdue(
     >>> is_overdue(cal, "2h", t0, t0.add(hours=3), [(t0.add(hours=1), None)])
     False
     """
-    at = _aware(at, "at")
+    at = require_aware(at, "at")
     return at > _deadline(calendar, Limit.parse(limit), start, paused, at)
 
 
@@ -496,7 +483,7 @@ def remaining(
     >>> remaining(cal, "4h", t0, t0.add(days=8)) / timedelta(hours=1)  # 10-08 16:00
     -3.0
     """
-    at = _aware(at, "at")
+    at = require_aware(at, "at")
     due = _deadline(calendar, Limit.parse(limit), start, paused, at)
     return calendar.working_hours_between(at, due)
 
@@ -535,7 +522,7 @@ def deadlines(
     days = Unit.WORKING_DAYS
     for k, (limit, start) in enumerate(zip(limits, starts, strict=True)):
         if start.utcoffset() is None:
-            _aware(start, f"starts[{k}]")
+            require_aware(start, f"starts[{k}]")
         if limit.unit is days:
             key = (start.astimezone(zone).toordinal(), limit.amount)
             found = memo.get(key)  # type: ignore[arg-type]

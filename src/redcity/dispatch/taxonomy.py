@@ -45,7 +45,7 @@ from typing import Any, Final
 
 import attrs
 
-from redcity._names import parse_member
+from redcity._names import parse_member, zh_names
 from redcity.errors import Problem, RedcityError, ValidationError
 from redcity.serialize import register
 
@@ -104,7 +104,7 @@ class EventClass(enum.Enum):
         Raises:
             ValueError: the value names no class.
         """
-        return parse_member(cls, value, what="an event class", names=_class_names)
+        return parse_member(cls, value, what="an event class", names=zh_names)
 
 
 _CLASS_ZH: Final = {
@@ -113,10 +113,6 @@ _CLASS_ZH: Final = {
     EventClass.GOVERNANCE: "社会治理",
     EventClass.SERVICE: "便民服务",
 }
-
-
-def _class_names(c: EventClass) -> tuple[str, ...]:
-    return (c.zh, c.value, c.name)
 
 
 class Redirect(enum.Enum):

@@ -91,7 +91,14 @@ from typing import Any, Final, NoReturn
 
 import attrs
 
-from redcity._names import parse_member
+from redcity._names import parse_member, zh_names
+from redcity._validators import (
+    aware,
+    non_empty_text,
+    optional_aware,
+    optional_text,
+    string,
+)
 from redcity.dispatch.taxonomy import Redirect
 from redcity.errors import IllegalTransition, NaiveDatetimeError, RedcityError
 from redcity.grid import Level
@@ -181,10 +188,6 @@ class IllegalTicketTransition(DispatchError, IllegalTransition):
 # --------------------------------------------------------------------------
 
 
-def _enum_names(member: Any) -> tuple[str, ...]:
-    return (member.zh, member.value, member.name)
-
-
 class Severity(enum.Enum):
     """How big a matter is: 小事 (small), 大事 (big), 急事 (urgent).
 
@@ -211,7 +214,7 @@ class Severity(enum.Enum):
         Raises:
             ValueError: the value names no severity.
         """
-        return parse_member(cls, value, what="a severity", names=_enum_names)
+        return parse_member(cls, value, what="a severity", names=zh_names)
 
 
 class Source(enum.Enum):
@@ -308,7 +311,7 @@ class Status(enum.Enum):
         Raises:
             ValueError: the value names no status.
         """
-        return parse_member(cls, value, what="a ticket status", names=_enum_names)
+        return parse_member(cls, value, what="a ticket status", names=zh_names)
 
 
 _STATUS_ZH: Final[dict[Status, tuple[str, str | None, str | None]]] = {
@@ -369,7 +372,7 @@ class Action(enum.Enum):
         Raises:
             ValueError: the value names no action.
         """
-        return parse_member(cls, value, what="a ticket action", names=_enum_names)
+        return parse_member(cls, value, what="a ticket action", names=zh_names)
 
 
 _ACTION_ZH: Final = {
@@ -481,37 +484,6 @@ mappingproxy({})
 # --------------------------------------------------------------------------
 
 
-def _aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None and attribute.default is None:
-        return
-    if not isinstance(value, datetime):
-        msg = f"Expected {attribute.name} to be an aware datetime, got {value!r}."
-        raise TypeError(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"Expected {attribute.name} to be timezone-aware, got the naive "
-            f"{value!r}; attach a zone, e.g. pendulum.instance(dt, 'Asia/Shanghai')."
-        )
-        raise NaiveDatetimeError(msg)
-
-
-def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"Expected {attribute.name} to be a non-empty string, got {value!r}."
-        raise ValueError(msg)
-
-
-def _opt_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
-
-
-def _str(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        msg = f"Expected {attribute.name} to be a string, got {value!r}."
-        raise TypeError(msg)
-
-
 def _mask_name(name: str) -> str:
     s = name.strip()
     return s[0] + "*" * max(len(s) - 1, 1)
@@ -530,9 +502,9 @@ class Requester:
     {'name': '张**', 'phone': '138****5678'}
     """
 
-    name: str = attrs.field(validator=_text)
-    phone: str | None = attrs.field(default=None, validator=_opt_text)
-    person_id: str | None = attrs.field(default=None, validator=_opt_text)
+    name: str = attrs.field(validator=non_empty_text)
+    phone: str | None = attrs.field(default=None, validator=optional_text)
+    person_id: str | None = attrs.field(default=None, validator=optional_text)
 
     def __attrs_post_init__(self) -> None:
         if self.phone is not None and not any(c.isdigit() for c in self.phone):
@@ -613,15 +585,15 @@ class TicketEvent:
             report: the request as received.
     """
 
-    at: datetime = attrs.field(validator=_aware)
+    at: datetime = attrs.field(validator=aware)
     action: Action = attrs.field(converter=_action)
-    actor: str = attrs.field(validator=_text)
-    reason: str = attrs.field(default="", validator=_str)
-    node_id: str | None = attrs.field(default=None, validator=_opt_text)
+    actor: str = attrs.field(validator=non_empty_text)
+    reason: str = attrs.field(default="", validator=string)
+    node_id: str | None = attrs.field(default=None, validator=optional_text)
     level: Level | None = attrs.field(default=None, converter=_opt_level)
-    handler: str | None = attrs.field(default=None, validator=_opt_text)
-    department: str | None = attrs.field(default=None, validator=_opt_text)
-    due: datetime | None = attrs.field(default=None, validator=_aware)
+    handler: str | None = attrs.field(default=None, validator=optional_text)
+    department: str | None = attrs.field(default=None, validator=optional_text)
+    due: datetime | None = attrs.field(default=None, validator=optional_aware)
     score: int | None = attrs.field(default=None, validator=_score)
     ok: bool | None = attrs.field(
         default=None,
@@ -630,14 +602,14 @@ class TicketEvent:
     departments: tuple[str, ...] = attrs.field(
         default=(),
         converter=_strs,
-        validator=attrs.validators.deep_iterable(_text),
+        validator=attrs.validators.deep_iterable(non_empty_text),
     )
     redirect: Redirect | None = attrs.field(default=None, converter=_opt_redirect)
-    service_code: str | None = attrs.field(default=None, validator=_opt_text)
+    service_code: str | None = attrs.field(default=None, validator=optional_text)
     severity: Severity | None = attrs.field(default=None, converter=_opt_severity)
     source: Source | None = attrs.field(default=None, converter=_opt_source)
-    description: str = attrs.field(default="", validator=_str)
-    address: str | None = attrs.field(default=None, validator=_opt_text)
+    description: str = attrs.field(default="", validator=string)
+    address: str | None = attrs.field(default=None, validator=optional_text)
     requester: Requester | None = attrs.field(
         default=None,
         validator=attrs.validators.optional(attrs.validators.instance_of(Requester)),

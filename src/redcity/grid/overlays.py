@@ -48,6 +48,7 @@ from collections.abc import Mapping
 import attrs
 
 from redcity._names import parse_member
+from redcity._validators import non_negative_int
 from redcity.errors import Problem
 from redcity.grid.levels import Level
 from redcity.grid.tree import GridTree
@@ -94,12 +95,6 @@ def _mode_names(mode: MergeMode) -> tuple[str, ...]:
     return (mode.zh, mode.value)
 
 
-def _non_negative_int(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if type(value) is not int or value < 0:
-        msg = f"Expected {attribute.name} to be a whole number ≥ 0, got {value!r}."
-        raise ValueError(msg)
-
-
 @attrs.frozen
 class GridBounds:
     """Households a merged grid should hold: ``min_households`` to ``max_households``.
@@ -117,8 +112,8 @@ class GridBounds:
     ValueError: Expected max_households ≥ min_households, got 300 < 500.
     """
 
-    min_households: int = attrs.field(default=300, validator=_non_negative_int)
-    max_households: int = attrs.field(default=500, validator=_non_negative_int)
+    min_households: int = attrs.field(default=300, validator=non_negative_int)
+    max_households: int = attrs.field(default=500, validator=non_negative_int)
 
     def __attrs_post_init__(self) -> None:
         if self.max_households < self.min_households:

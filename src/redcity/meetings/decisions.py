@@ -60,7 +60,7 @@ from typing import Any, Final
 
 import attrs
 
-from redcity._names import parse_member
+from redcity._names import parse_member, zh_names
 from redcity.errors import Problem, ValidationError
 from redcity.meetings._tally import DecisionRule, Outcome, PartyTally, Tally
 from redcity.meetings.matters import Matter
@@ -312,14 +312,10 @@ class Ballot(enum.Enum):
         ...
         ValueError: Expected a ballot, got 'maybe'; known names: 同意/yes, 反对/no, 弃权/abstain.
         """  # noqa: E501
-        return parse_member(cls, value, what="a ballot", names=_ballot_names)
+        return parse_member(cls, value, what="a ballot", names=zh_names)
 
 
 _BALLOT_ZH = {Ballot.YES: "同意", Ballot.NO: "反对", Ballot.ABSTAIN: "弃权"}
-
-
-def _ballot_names(b: Ballot) -> tuple[str, ...]:
-    return (b.zh, b.value, b.name)
 
 
 # The exact spellings, looked up before falling back to Ballot.parse.

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 
-from redcity._names import parse_member
+from redcity._names import parse_member, zh_names
 
 __all__ = ["AffairKind", "Matter"]
 
@@ -103,9 +103,7 @@ class AffairKind(enum.Enum):
     @classmethod
     def parse(cls, value: object) -> AffairKind:
         """A member from itself, its value, its name or its Chinese."""
-        return parse_member(
-            cls, value, what="a 五事联办 kind", names=lambda a: (a.zh, a.value, a.name)
-        )
+        return parse_member(cls, value, what="a 五事联办 kind", names=zh_names)
 
 
 _AFFAIR_ZH = {

@@ -44,11 +44,17 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Final, TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 
-from redcity._names import parse_member
+from redcity._names import parse_member, zh_names
+from redcity._validators import (
+    non_empty_text,
+    non_negative_int,
+    optional_non_negative_int,
+    optional_text,
+)
 from redcity.errors import Problem, ValidationError
 from redcity.people import Membership, Organization
 
@@ -157,17 +163,6 @@ def kind_of(org: Organization) -> OrgKind:
     return OrgKind.parse(org.classification)
 
 
-def _text(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"Expected {attr.name} to be a non-empty string, got {value!r}."
-        raise ValueError(msg)
-
-
-def _opt_text(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _text(inst, attr, value)
-
-
 @attrs.frozen(kw_only=True)
 class Party:
     """A voting party of a meeting: an organisation, named for the minutes.
@@ -181,8 +176,8 @@ class Party:
     <OrgKind.PROPERTY_COMPANY: 'property_company'>
     """
 
-    organization_id: str = attrs.field(validator=_text)
-    name: str = attrs.field(validator=_text)
+    organization_id: str = attrs.field(validator=non_empty_text)
+    name: str = attrs.field(validator=non_empty_text)
     kind: OrgKind = attrs.field(converter=_org_kind)
 
     @classmethod
@@ -208,9 +203,9 @@ class RollEntry:
     'o-jwh'
     """
 
-    person_id: str = attrs.field(validator=_text)
-    party_id: str = attrs.field(validator=_text)
-    name: str | None = attrs.field(default=None, validator=_opt_text)
+    person_id: str = attrs.field(validator=non_empty_text)
+    party_id: str = attrs.field(validator=non_empty_text)
+    name: str | None = attrs.field(default=None, validator=optional_text)
 
 
 def check_three_parties(parties: Iterable[Party]) -> tuple[Problem, ...]:
@@ -283,7 +278,7 @@ class CrossPost(enum.Enum):
             cls,
             value,
             what="a cross-appointment",
-            names=lambda c: (c.zh, c.value, c.name),
+            names=zh_names,
         )
 
 
@@ -546,17 +541,6 @@ def validate_cross_appointments(
 # --------------------------------------------------------------------------
 
 
-def _nonneg(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 0:
-        msg = f"Expected {attr.name} to be a whole number >= 0, got {value!r}."
-        raise ValueError(msg)
-
-
-def _opt_nonneg(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _nonneg(inst, attr, value)
-
-
 @attrs.frozen(kw_only=True)
 class ResidentsCommitteeSize:
     """A residents' committee has 5–9 members and covers 100–700 households.
@@ -575,10 +559,10 @@ class ResidentsCommitteeSize:
     """
 
     kind: OrgKind = attrs.field(default=OrgKind.RESIDENTS_COMMITTEE, init=False)
-    min_members: int = attrs.field(default=5, validator=_nonneg)
-    max_members: int = attrs.field(default=9, validator=_nonneg)
-    min_households: int = attrs.field(default=100, validator=_nonneg)
-    max_households: int = attrs.field(default=700, validator=_nonneg)
+    min_members: int = attrs.field(default=5, validator=non_negative_int)
+    max_members: int = attrs.field(default=9, validator=non_negative_int)
+    min_households: int = attrs.field(default=100, validator=non_negative_int)
+    max_households: int = attrs.field(default=700, validator=non_negative_int)
 
     def __call__(
         self, org_id: str, *, members: int, households: int | None
@@ -633,10 +617,12 @@ class OwnersCommitteeSize:
     """
 
     kind: OrgKind = attrs.field(default=OrgKind.OWNERS_COMMITTEE, init=False)
-    min_members: int = attrs.field(default=5, validator=_nonneg)
-    small_min_members: int = attrs.field(default=3, validator=_nonneg)
-    small_households: int = attrs.field(default=100, validator=_nonneg)
-    max_members: int | None = attrs.field(default=None, validator=_opt_nonneg)
+    min_members: int = attrs.field(default=5, validator=non_negative_int)
+    small_min_members: int = attrs.field(default=3, validator=non_negative_int)
+    small_households: int = attrs.field(default=100, validator=non_negative_int)
+    max_members: int | None = attrs.field(
+        default=None, validator=optional_non_negative_int
+    )
     odd: bool = True
 
     def __call__(

@@ -75,12 +75,19 @@ from typing import Any, Final, Protocol, runtime_checkable
 import attrs
 import pendulum
 
-from redcity._names import parse_member
+from redcity._names import parse_member, zh_names
+from redcity._validators import (
+    aware,
+    non_empty_text,
+    optional_aware,
+    optional_text,
+    positive_int,
+    require_aware,
+)
 from redcity.calendars import WorkCalendar
 from redcity.errors import (
     IllegalMeetingTransition,
     MeetingError,
-    NaiveDatetimeError,
     Problem,
     ValidationError,
 )
@@ -148,9 +155,7 @@ class MeetingKind(enum.Enum):
         >>> MeetingKind.parse("三方共议会")
         <MeetingKind.THREE_PARTY: 'three_party'>
         """
-        return parse_member(
-            cls, value, what="a meeting kind", names=lambda k: (k.zh, k.value, k.name)
-        )
+        return parse_member(cls, value, what="a meeting kind", names=zh_names)
 
 
 _KIND_ZH: Final = {
@@ -184,9 +189,7 @@ class MeetingState(enum.Enum):
         >>> MeetingState.parse("已召开")
         <MeetingState.HELD: 'held'>
         """
-        return parse_member(
-            cls, value, what="a meeting state", names=lambda s: (s.zh, s.value, s.name)
-        )
+        return parse_member(cls, value, what="a meeting state", names=zh_names)
 
 
 _STATE_ZH: Final = {
@@ -255,9 +258,7 @@ class SourceKind(enum.Enum):
         >>> SourceKind.parse("工单")
         <SourceKind.TICKET: 'ticket'>
         """
-        return parse_member(
-            cls, value, what="an agenda source", names=lambda s: (s.zh, s.value, s.name)
-        )
+        return parse_member(cls, value, what="an agenda source", names=zh_names)
 
 
 _SOURCE_ZH: Final = {
@@ -274,44 +275,6 @@ _SOURCE_ZH: Final = {
 # --------------------------------------------------------------------------
 # Validators and converters
 # --------------------------------------------------------------------------
-
-
-def _text(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"Expected {attr.name} to be a non-empty string, got {value!r}."
-        raise ValueError(msg)
-
-
-def _opt_text(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _text(inst, attr, value)
-
-
-def _check_aware(name: str, value: object) -> None:
-    if not isinstance(value, datetime):
-        msg = f"Expected {name} to be an aware datetime, got {value!r}."
-        raise TypeError(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"Expected {name} to be timezone-aware, got the naive {value!r}; "
-            "attach a zone, e.g. pendulum.instance(dt, 'Asia/Shanghai')."
-        )
-        raise NaiveDatetimeError(msg)
-
-
-def _aware(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    _check_aware(attr.name, value)
-
-
-def _opt_aware(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _check_aware(attr.name, value)
-
-
-def _version(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 1:
-        msg = f"Expected {attr.name} to be a whole number >= 1, got {value!r}."
-        raise ValueError(msg)
 
 
 def _kind(value: object) -> MeetingKind:
@@ -370,11 +333,11 @@ class Attendee:
     'p-qian'
     """
 
-    person_id: str = attrs.field(validator=_text)
-    organization_id: str = attrs.field(validator=_text)
-    name: str | None = attrs.field(default=None, validator=_opt_text)
-    on_behalf_of_id: str | None = attrs.field(default=None, validator=_opt_text)
-    proxy_granted_by: str | None = attrs.field(default=None, validator=_opt_text)
+    person_id: str = attrs.field(validator=non_empty_text)
+    organization_id: str = attrs.field(validator=non_empty_text)
+    name: str | None = attrs.field(default=None, validator=optional_text)
+    on_behalf_of_id: str | None = attrs.field(default=None, validator=optional_text)
+    proxy_granted_by: str | None = attrs.field(default=None, validator=optional_text)
 
     @property
     def voter_id(self) -> str:
@@ -400,10 +363,10 @@ class AgendaItem:
     '急事'
     """
 
-    id: str = attrs.field(validator=_text)
-    topic: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
+    topic: str = attrs.field(validator=non_empty_text)
     source: SourceKind = attrs.field(default=SourceKind.OTHER, converter=_source)
-    source_ref: str | None = attrs.field(default=None, validator=_opt_text)
+    source_ref: str | None = attrs.field(default=None, validator=optional_text)
     affair: AffairKind | None = attrs.field(default=None, converter=_opt_affair)
     matter: Matter | None = attrs.field(default=None, converter=_opt_matter)
 
@@ -416,10 +379,10 @@ class Motion:
     'i1'
     """
 
-    id: str = attrs.field(validator=_text)
-    item_id: str = attrs.field(validator=_text)
-    text: str = attrs.field(validator=_text)
-    proposed_by: str | None = attrs.field(default=None, validator=_opt_text)
+    id: str = attrs.field(validator=non_empty_text)
+    item_id: str = attrs.field(validator=non_empty_text)
+    text: str = attrs.field(validator=non_empty_text)
+    proposed_by: str | None = attrs.field(default=None, validator=optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -438,11 +401,11 @@ class Vote:
     <Choice.YES: 'yes'>
     """
 
-    motion_id: str = attrs.field(validator=_text)
-    voter_id: str = attrs.field(validator=_text)
-    party_id: str = attrs.field(validator=_text)
+    motion_id: str = attrs.field(validator=non_empty_text)
+    voter_id: str = attrs.field(validator=non_empty_text)
+    party_id: str = attrs.field(validator=non_empty_text)
     choice: Choice = attrs.field(converter=_choice)
-    cast_by: str = attrs.field(validator=_text)
+    cast_by: str = attrs.field(validator=non_empty_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -463,8 +426,8 @@ class OwnersApproval:
     <Matter.CHANGE_COMMON_USE: 'change_common_use'>
     """
 
-    reference: str = attrs.field(validator=_text)
-    decided_at: datetime = attrs.field(validator=_aware)
+    reference: str = attrs.field(validator=non_empty_text)
+    decided_at: datetime = attrs.field(validator=aware)
     matter: Matter = attrs.field(converter=_matter)
     passed: bool
     quorum_met: bool
@@ -485,10 +448,10 @@ class Resolution:
         by the owners jointly, not by a three-party meeting.
     """
 
-    id: str = attrs.field(validator=_text)
-    motion_id: str = attrs.field(validator=_text)
-    item_id: str = attrs.field(validator=_text)
-    text: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
+    motion_id: str = attrs.field(validator=non_empty_text)
+    item_id: str = attrs.field(validator=non_empty_text)
+    text: str = attrs.field(validator=non_empty_text)
     tally: Tally
     outcome: Outcome
     matter: Matter | None = attrs.field(default=None, converter=_opt_matter)
@@ -528,16 +491,16 @@ class ActionItem:
     False
     """
 
-    id: str = attrs.field(validator=_text)
-    title: str = attrs.field(validator=_text)
-    organization_id: str = attrs.field(validator=_text)
-    person_id: str = attrs.field(validator=_text)
-    assigned_at: datetime = attrs.field(validator=_aware)
-    due: datetime = attrs.field(validator=_aware)
-    resolution_id: str | None = attrs.field(default=None, validator=_opt_text)
-    item_id: str | None = attrs.field(default=None, validator=_opt_text)
-    done_at: datetime | None = attrs.field(default=None, validator=_opt_aware)
-    feedback: str | None = attrs.field(default=None, validator=_opt_text)
+    id: str = attrs.field(validator=non_empty_text)
+    title: str = attrs.field(validator=non_empty_text)
+    organization_id: str = attrs.field(validator=non_empty_text)
+    person_id: str = attrs.field(validator=non_empty_text)
+    assigned_at: datetime = attrs.field(validator=aware)
+    due: datetime = attrs.field(validator=aware)
+    resolution_id: str | None = attrs.field(default=None, validator=optional_text)
+    item_id: str | None = attrs.field(default=None, validator=optional_text)
+    done_at: datetime | None = attrs.field(default=None, validator=optional_aware)
+    feedback: str | None = attrs.field(default=None, validator=optional_text)
 
     @property
     def done(self) -> bool:
@@ -554,7 +517,7 @@ class ActionItem:
         >>> a.overdue(t.add(days=2))
         True
         """
-        _check_aware("now", now)
+        require_aware(now, "now")
         return (self.done_at or now) > self.due
 
 
@@ -568,11 +531,11 @@ class Feedback:
     '小区公告栏'
     """
 
-    id: str = attrs.field(validator=_text)
-    at: datetime = attrs.field(validator=_aware)
-    text: str = attrs.field(validator=_text)
-    item_id: str | None = attrs.field(default=None, validator=_opt_text)
-    channel: str | None = attrs.field(default=None, validator=_opt_text)
+    id: str = attrs.field(validator=non_empty_text)
+    at: datetime = attrs.field(validator=aware)
+    text: str = attrs.field(validator=non_empty_text)
+    item_id: str | None = attrs.field(default=None, validator=optional_text)
+    channel: str | None = attrs.field(default=None, validator=optional_text)
 
 
 # --------------------------------------------------------------------------
@@ -801,7 +764,7 @@ def publication_problems(
             )
         return ()
     if now is not None:
-        _check_aware("now", now)
+        require_aware(now, "now")
         if _to_zone_date(now, cal) > last:
             return (
                 Problem(
@@ -942,29 +905,29 @@ class Meeting:
         ValidationError: listing every inconsistency in the record.
     """
 
-    id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
     kind: MeetingKind = attrs.field(converter=_kind)
-    title: str = attrs.field(validator=_text)
-    node_id: str = attrs.field(validator=_text)
-    venue: str = attrs.field(validator=_text)
-    convened_by: str = attrs.field(validator=_text)
-    planned_for: datetime = attrs.field(validator=_aware)
+    title: str = attrs.field(validator=non_empty_text)
+    node_id: str = attrs.field(validator=non_empty_text)
+    venue: str = attrs.field(validator=non_empty_text)
+    convened_by: str = attrs.field(validator=non_empty_text)
+    planned_for: datetime = attrs.field(validator=aware)
     parties: tuple[Party, ...] = attrs.field(default=(), converter=_tuple)
     roll: tuple[RollEntry, ...] = attrs.field(default=(), converter=_tuple)
     state: MeetingState = attrs.field(default=MeetingState.PLANNED, converter=_state)
-    version: int = attrs.field(default=1, validator=_version)
-    amends: str | None = attrs.field(default=None, validator=_opt_text)
-    notified_at: datetime | None = attrs.field(default=None, validator=_opt_aware)
+    version: int = attrs.field(default=1, validator=positive_int)
+    amends: str | None = attrs.field(default=None, validator=optional_text)
+    notified_at: datetime | None = attrs.field(default=None, validator=optional_aware)
     residents_committee_informed_at: datetime | None = attrs.field(
-        default=None, validator=_opt_aware
+        default=None, validator=optional_aware
     )
-    held_at: datetime | None = attrs.field(default=None, validator=_opt_aware)
+    held_at: datetime | None = attrs.field(default=None, validator=optional_aware)
     minutes_approved_at: datetime | None = attrs.field(
-        default=None, validator=_opt_aware
+        default=None, validator=optional_aware
     )
-    minutes_approved_by: str | None = attrs.field(default=None, validator=_opt_text)
-    published_at: datetime | None = attrs.field(default=None, validator=_opt_aware)
-    closed_at: datetime | None = attrs.field(default=None, validator=_opt_aware)
+    minutes_approved_by: str | None = attrs.field(default=None, validator=optional_text)
+    published_at: datetime | None = attrs.field(default=None, validator=optional_aware)
+    closed_at: datetime | None = attrs.field(default=None, validator=optional_aware)
     attendance: tuple[Attendee, ...] = attrs.field(default=(), converter=_tuple)
     agenda: tuple[AgendaItem, ...] = attrs.field(default=(), converter=_tuple)
     motions: tuple[Motion, ...] = attrs.field(default=(), converter=_tuple)
@@ -1264,7 +1227,7 @@ class Meeting:
             raise IllegalMeetingTransition(msg)
 
     def _not_before(self, name: str, at: datetime, earlier: datetime | None) -> None:
-        _check_aware(name, at)
+        require_aware(at, name)
         if earlier is not None and at < earlier:
             msg = (
                 f"Meeting {self.id!r}: {name} {at.isoformat()} is before the "
@@ -1286,7 +1249,7 @@ class Meeting:
             IllegalMeetingTransition: the meeting is not planned.
         """
         self._require("notify", MeetingState.PLANNED)
-        _check_aware("at", at)
+        require_aware(at, "at")
         return attrs.evolve(
             self,
             state=MeetingState.NOTIFIED,
@@ -1584,7 +1547,7 @@ class Meeting:
         self._require(
             "complete an action of", MeetingState.HELD, MeetingState.MINUTES_APPROVED
         )
-        _check_aware("at", at)
+        require_aware(at, "at")
         action = next((a for a in self.actions if a.id == action_id), None)
         if action is None:
             msg = f"Meeting {self.id!r} has no action {action_id!r}."

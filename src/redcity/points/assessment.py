@@ -58,10 +58,10 @@ from typing import Any, Final
 import attrs
 
 from redcity._names import parse_member
+from redcity._validators import aware, non_empty_text
 from redcity.errors import EvaluationRefused, Problem, UnknownMember, ValidationError
 from redcity.people import MemberRegistry
 from redcity.points._exact import ExactScore, exact_problem
-from redcity.points.facts import _aware, _text
 
 __all__ = [
     "DEFAULT_CUTOFFS",
@@ -452,13 +452,13 @@ class Evaluation:
     <EvaluationSource.RESIDENTS: 'residents'>
     """
 
-    id: str = attrs.field(validator=_text)
-    member_id: str = attrs.field(validator=_text)
-    evaluator_id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
+    member_id: str = attrs.field(validator=non_empty_text)
+    evaluator_id: str = attrs.field(validator=non_empty_text)
     source: EvaluationSource = attrs.field(converter=_source)
     score: ExactScore = attrs.field(validator=_score)
     year: int = attrs.field(validator=_year)
-    at: datetime = attrs.field(validator=_aware)
+    at: datetime = attrs.field(validator=aware)
 
 
 def _refusal(evaluation: Evaluation, registry: MemberRegistry) -> str | None:

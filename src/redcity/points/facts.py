@@ -43,7 +43,7 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
-from redcity.errors import NaiveDatetimeError
+from redcity._validators import aware, non_empty_text, positive_int
 
 __all__ = [
     "ATTENDANCE_KINDS",
@@ -98,39 +98,15 @@ References:
 """
 
 
-def _aware(instance: object, attribute: attrs.Attribute[Any], value: datetime) -> None:
-    if not isinstance(value, datetime):
-        msg = f"Expected {attribute.name} to be an aware datetime, got {value!r}."
-        raise TypeError(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"Expected {attribute.name} to be timezone-aware, got the naive "
-            f"{value!r}; attach a zone, e.g. pendulum.instance(dt, 'Asia/Shanghai')."
-        )
-        raise NaiveDatetimeError(msg)
-
-
-def _text(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"Expected {attribute.name} to be a non-empty string, got {value!r}."
-        raise ValueError(msg)
-
-
-def _positive(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if type(value) is not int or value <= 0:
-        msg = f"Expected {attribute.name} to be a whole number > 0, got {value!r}."
-        raise ValueError(msg)
-
-
 @attrs.frozen(kw_only=True)
 class _FactBase:
     """The fields every fact has."""
 
     kind: ClassVar[FactKind]
-    id: str = attrs.field(validator=_text)
-    at: datetime = attrs.field(validator=_aware)
-    member_id: str = attrs.field(validator=_text)
-    node_id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
+    at: datetime = attrs.field(validator=aware)
+    member_id: str = attrs.field(validator=non_empty_text)
+    node_id: str = attrs.field(validator=non_empty_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -150,9 +126,9 @@ class ServiceRecord(_FactBase):
     """
 
     kind: ClassVar[FactKind] = FactKind.SERVICE
-    end: datetime = attrs.field(validator=_aware)
-    category: str = attrs.field(validator=_text)
-    organizer_id: str = attrs.field(validator=_text)
+    end: datetime = attrs.field(validator=aware)
+    category: str = attrs.field(validator=non_empty_text)
+    organizer_id: str = attrs.field(validator=non_empty_text)
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.at:
@@ -179,7 +155,7 @@ class MicroWish(_FactBase):
     """
 
     kind: ClassVar[FactKind] = FactKind.MICRO_WISH
-    wish_id: str = attrs.field(validator=_text)
+    wish_id: str = attrs.field(validator=non_empty_text)
     description: str = ""
 
 
@@ -214,7 +190,7 @@ class Attendance(_FactBase):
 
     kind: ClassVar[FactKind] = FactKind.ATTENDANCE
     meeting: str = attrs.field(validator=attrs.validators.in_(ATTENDANCE_KINDS))
-    organizer_id: str = attrs.field(validator=_text)
+    organizer_id: str = attrs.field(validator=non_empty_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -229,7 +205,7 @@ class Registration(_FactBase):
     """
 
     kind: ClassVar[FactKind] = FactKind.REGISTRATION
-    employer_id: str = attrs.field(validator=_text)
+    employer_id: str = attrs.field(validator=non_empty_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -242,8 +218,8 @@ class Deduction(_FactBase):
     """
 
     kind: ClassVar[FactKind] = FactKind.DEDUCTION
-    points: int = attrs.field(validator=_positive)
-    reason: str = attrs.field(validator=_text)
+    points: int = attrs.field(validator=positive_int)
+    reason: str = attrs.field(validator=non_empty_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -257,8 +233,8 @@ class Redemption(_FactBase):
     """
 
     kind: ClassVar[FactKind] = FactKind.REDEMPTION
-    points: int = attrs.field(validator=_positive)
-    merchant_id: str = attrs.field(validator=_text)
+    points: int = attrs.field(validator=positive_int)
+    merchant_id: str = attrs.field(validator=non_empty_text)
     item: str = ""
 
 
@@ -272,8 +248,8 @@ class Reversal(_FactBase):
     """
 
     kind: ClassVar[FactKind] = FactKind.REVERSAL
-    reverses: str = attrs.field(validator=_text)
-    reason: str = attrs.field(validator=_text)
+    reverses: str = attrs.field(validator=non_empty_text)
+    reason: str = attrs.field(validator=non_empty_text)
 
 
 Fact: TypeAlias = (

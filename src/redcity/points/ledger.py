@@ -74,11 +74,19 @@ import attrs
 import pendulum
 
 from redcity._names import parse_member
+from redcity._validators import (
+    aware,
+    non_empty_text,
+    non_negative_int,
+    optional_text,
+    positive_int,
+    require_aware,
+    string,
+)
 from redcity.calendars import DEFAULT_TZ, Period
 from redcity.errors import (
     InsufficientPoints,
     LedgerCorrupted,
-    NaiveDatetimeError,
     Problem,
     RedcityError,
     ValidationError,
@@ -146,41 +154,6 @@ class UnknownTransaction(RedcityError, KeyError):
 # --------------------------------------------------------------------------
 # Validators
 # --------------------------------------------------------------------------
-
-
-def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        msg = f"Expected {attribute.name} to be a non-empty string, got {value!r}."
-        raise ValueError(msg)
-
-
-def _optional_text(
-    instance: object, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
-
-
-def _string(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        msg = f"Expected {attribute.name} to be a string, got {value!r}."
-        raise TypeError(msg)
-
-
-def _require_aware(value: object, what: str) -> None:
-    if not isinstance(value, datetime):
-        msg = f"Expected {what} to be an aware datetime, got {value!r}."
-        raise TypeError(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"Expected {what} to be timezone-aware, got the naive {value!r}; "
-            "attach a zone, e.g. pendulum.instance(dt, 'Asia/Shanghai')."
-        )
-        raise NaiveDatetimeError(msg)
-
-
-def _aware(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _require_aware(value, attribute.name)
 
 
 def _zone(name: str) -> tzinfo:
@@ -279,7 +252,7 @@ class Account:
     """
 
     kind: AccountKind = attrs.field(converter=_parse_kind, order=_kind_rank)
-    id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=non_empty_text)
     _label: str = attrs.field(init=False, eq=False, order=False, repr=False)
     _json: str = attrs.field(init=False, eq=False, order=False, repr=False)
 
@@ -427,7 +400,7 @@ def _balanced(
 def _not_self(
     instance: Transaction, attribute: attrs.Attribute[Any], value: object
 ) -> None:
-    _optional_text(instance, attribute, value)
+    optional_text(instance, attribute, value)
     if value is not None and value == instance.id:
         msg = f"Transaction {instance.id!r} cannot reverse itself."
         raise ValueError(msg)
@@ -492,13 +465,13 @@ class Transaction:
     '[1,"t1",1772672400000000,[["issuer:org-1",-25],["member:m1",25]],"志愿服务","",null,null]'
     """
 
-    id: str = attrs.field(validator=_text)
-    at: datetime = attrs.field(validator=_aware)
+    id: str = attrs.field(validator=non_empty_text)
+    at: datetime = attrs.field(validator=aware)
     entries: tuple[Entry, ...] = attrs.field(converter=_entries, validator=_balanced)
-    memo: str = attrs.field(default="", kw_only=True, validator=_string)
-    memo_en: str = attrs.field(default="", kw_only=True, validator=_string)
+    memo: str = attrs.field(default="", kw_only=True, validator=string)
+    memo_en: str = attrs.field(default="", kw_only=True, validator=string)
     source: str | None = attrs.field(
-        default=None, kw_only=True, validator=_optional_text
+        default=None, kw_only=True, validator=optional_text
     )
     reverses: str | None = attrs.field(default=None, kw_only=True, validator=_not_self)
     _canonical: bytes = attrs.field(init=False, eq=False, repr=False)
@@ -602,12 +575,6 @@ def record_hash(prev_hash: str, transaction: Transaction) -> str:
     return hashlib.sha256(prev_hash.encode() + transaction.canonical).hexdigest()
 
 
-def _seq(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 0:
-        msg = f"Expected seq to be a whole number ≥ 0, got {value!r}."
-        raise ValueError(msg)
-
-
 @attrs.frozen
 class LedgerRecord:
     """A transaction as the ledger stored it: its place and its hash chain link.
@@ -631,12 +598,12 @@ class LedgerRecord:
     True
     """
 
-    seq: int = attrs.field(validator=_seq)
+    seq: int = attrs.field(validator=non_negative_int)
     transaction: Transaction = attrs.field(
         validator=attrs.validators.instance_of(Transaction)
     )
-    prev_hash: str = attrs.field(validator=_string)
-    hash: str = attrs.field(validator=_string)
+    prev_hash: str = attrs.field(validator=string)
+    hash: str = attrs.field(validator=string)
 
 
 # --------------------------------------------------------------------------
@@ -733,7 +700,7 @@ class StatementLine:
 
     seq: int
     transaction_id: str
-    at: datetime = attrs.field(validator=_aware)
+    at: datetime = attrs.field(validator=aware)
     memo: str
     memo_en: str
     amount: int
@@ -813,7 +780,7 @@ class Statement:
                 期末余额                 25
     """
 
-    member_id: str = attrs.field(validator=_text)
+    member_id: str = attrs.field(validator=non_empty_text)
     period: Period | None = None
     tz: str = attrs.field(default=DEFAULT_TZ, validator=_check_tz)
     opening: int = 0
@@ -959,14 +926,6 @@ def _months_before(at: datetime, months: int, zone: tzinfo) -> datetime:
     return local.replace(year=year, month=month0 + 1, day=day)
 
 
-def _positive_int(
-    instance: object, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    if type(value) is not int or value < 1:
-        msg = f"Expected {attribute.name} to be a whole number ≥ 1, got {value!r}."
-        raise ValueError(msg)
-
-
 @attrs.frozen(kw_only=True)
 class ExpireAfter:
     """Points expire a number of calendar months after they were earned.
@@ -997,12 +956,12 @@ class ExpireAfter:
     (0, [])
     """
 
-    months: int = attrs.field(default=24, validator=_positive_int)
+    months: int = attrs.field(default=24, validator=positive_int)
     tz: str = attrs.field(default=DEFAULT_TZ, validator=_check_tz)
 
     def __call__(self, ledger: Ledger, at: datetime, /) -> list[Transaction]:
         """The expiry transactions at ``at``, one per member with points to lose."""
-        _require_aware(at, "at")
+        require_aware(at, "at")
         zone = _zone(self.tz)
         cutoff = _months_before(at, self.months, zone)
         sink = Account.expiry(str(at.astimezone(zone).year))
@@ -1069,7 +1028,7 @@ class ResetEachYear:
 
     def __call__(self, ledger: Ledger, at: datetime, /) -> list[Transaction]:
         """The reset transactions for the year of ``at``."""
-        _require_aware(at, "at")
+        require_aware(at, "at")
         year = at.astimezone(_zone(self.tz)).year
         boundary = pendulum.datetime(year, 1, 1, tz=self.tz)
         sink = Account.reset(str(year))
@@ -1491,7 +1450,7 @@ class Ledger:
         >>> Ledger().apply(ExpireAfter(), at=datetime(2026, 1, 1, tzinfo=timezone.utc))
         []
         """
-        _require_aware(at, "apply()'s at")
+        require_aware(at, "apply()'s at")
         return self.post_many(policy(self, at))
 
     # ------------------------------------------------------------- reading
@@ -1572,7 +1531,7 @@ class Ledger:
         acc = _as_account(account)
         if at is None:
             return self._balances.get(acc._label, 0)
-        _require_aware(at, "balance()'s at")
+        require_aware(at, "balance()'s at")
         records = self._records
         total = 0
         for seq in self._touching.get(acc._label, ()):

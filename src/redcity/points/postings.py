@@ -21,7 +21,7 @@ from datetime import datetime
 
 import attrs
 
-from redcity.points.facts import _aware, _text
+from redcity._validators import aware, non_empty_text
 
 __all__ = ["Posting"]
 
@@ -43,12 +43,12 @@ class Posting:
         explanation_en: Why, in English.
     """
 
-    fact_id: str = attrs.field(validator=_text)
-    rule_id: str = attrs.field(validator=_text)
-    member_id: str = attrs.field(validator=_text)
-    node_id: str = attrs.field(validator=_text)
-    issuer_id: str = attrs.field(validator=_text)
-    at: datetime = attrs.field(validator=_aware)
+    fact_id: str = attrs.field(validator=non_empty_text)
+    rule_id: str = attrs.field(validator=non_empty_text)
+    member_id: str = attrs.field(validator=non_empty_text)
+    node_id: str = attrs.field(validator=non_empty_text)
+    issuer_id: str = attrs.field(validator=non_empty_text)
+    at: datetime = attrs.field(validator=aware)
     points: int
     explanation_zh: str
     explanation_en: str

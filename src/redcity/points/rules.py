@@ -82,6 +82,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import attrs
 
 from redcity._names import parse_member
+from redcity._validators import optional_string, string
 from redcity.errors import Problem, ValidationError
 from redcity.points.facts import ATTENDANCE_KINDS, FactKind
 from redcity.serialize import register
@@ -522,23 +523,10 @@ def _parse_op(value: Op | str) -> Op:
     return Op.parse(value)
 
 
-def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        msg = f"Expected {attribute.name} to be a string, got {value!r}."
-        raise TypeError(msg)
-
-
 def _int(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not int:
         msg = f"Expected {attribute.name} to be a whole number, got {value!r}."
         raise TypeError(msg)
-
-
-def _optional_text(
-    instance: object, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
 
 
 def _number_text(value: Decimal | Fraction | int) -> str:
@@ -580,7 +568,7 @@ class Condition:
     Decimal('1.5')
     """
 
-    field: str = attrs.field(validator=_text)
+    field: str = attrs.field(validator=string)
     op: Op = attrs.field(converter=_parse_op)
     value: ConditionValue = attrs.field(
         converter=attrs.Converter(_condition_value, takes_self=True)  # type: ignore[misc]
@@ -842,14 +830,14 @@ class Rule:
     (<FactKind.MICRO_WISH: 'micro_wish'>, {'id': 'wish', 'kind': 'micro_wish', 'award': {'type': 'fixed', 'points': 5}})
     """  # noqa: E501
 
-    id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=string)
     kind: FactKind = attrs.field(converter=_parse_kind)
     award: Award = attrs.field(validator=_award)
     when: tuple[Condition, ...] = attrs.field(default=(), converter=_tuple)
-    group: str | None = attrs.field(default=None, validator=_optional_text)
+    group: str | None = attrs.field(default=None, validator=optional_string)
     precedence: int = attrs.field(default=0, validator=_int)
-    title: str = attrs.field(default="", validator=_text)
-    title_en: str = attrs.field(default="", validator=_text)
+    title: str = attrs.field(default="", validator=string)
+    title_en: str = attrs.field(default="", validator=string)
 
     def to_dict(self) -> dict[str, Any]:
         """The rule as JSON-ready data; defaults are left out."""
@@ -891,12 +879,12 @@ class Cap:
     {'id': 'daily', 'per': 'day', 'max_points': 40}
     """
 
-    id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=string)
     per: CapPeriod | None = attrs.field(default=None, converter=_optional_period)
     max_points: int | None = attrs.field(default=None, converter=_optional_int)
     min_points: int | None = attrs.field(default=None, converter=_optional_int)
     rules: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    title: str = attrs.field(default="", validator=_text)
+    title: str = attrs.field(default="", validator=string)
 
     def to_dict(self) -> dict[str, Any]:
         """The cap as JSON-ready data; defaults are left out."""
@@ -952,16 +940,16 @@ class RuleBook:
     (<Rounding.HALF_UP: 'half_up'>, Decimal('2'))
     """
 
-    id: str = attrs.field(validator=_text)
-    version: str = attrs.field(validator=_text)
-    issuer_id: str = attrs.field(validator=_text)
+    id: str = attrs.field(validator=string)
+    version: str = attrs.field(validator=string)
+    issuer_id: str = attrs.field(validator=string)
     effective_from: date = attrs.field()
     rules: tuple[Rule, ...] = attrs.field(converter=_tuple)
     caps: tuple[Cap, ...] = attrs.field(default=(), converter=_tuple)
     effective_until: date | None = None
     rounding: Rounding = attrs.field(default=Rounding.HALF_UP, converter=_rounding)
-    tz: str = attrs.field(default=DEFAULT_TZ, validator=_text)
-    title: str = attrs.field(default="", validator=_text)
+    tz: str = attrs.field(default=DEFAULT_TZ, validator=string)
+    title: str = attrs.field(default="", validator=string)
 
     def __attrs_post_init__(self) -> None:
         problems = _book_problems(self)

@@ -35,7 +35,7 @@ from typing import Any, Final, TypeAlias
 
 import attrs
 
-from redcity._names import parse_member
+from redcity._names import parse_member, zh_names
 from redcity.errors import Problem, ValidationError
 from redcity.people import MemberRegistry
 from redcity.points._exact import ExactScore, as_fraction, exact_problem, number_problem
@@ -289,7 +289,7 @@ class TeamBasis(enum.Enum):
         >>> TeamBasis.parse("TOTAL")
         <TeamBasis.TOTAL: 'total'>
         """
-        return parse_member(cls, value, what="a team basis", names=_basis_names)
+        return parse_member(cls, value, what="a team basis", names=zh_names)
 
 
 _BASIS_ZH = {
@@ -297,10 +297,6 @@ _BASIS_ZH = {
     TeamBasis.MEAN: "人均时长",
     TeamBasis.TOTAL: "总时长",
 }
-
-
-def _basis_names(basis: TeamBasis) -> tuple[str, ...]:
-    return (basis.zh, basis.value, basis.name)
 
 
 def _basis(value: TeamBasis | str) -> TeamBasis:
