@@ -23,6 +23,7 @@ import dispatch
 import grid
 import journal
 import ledger
+import matching
 import meetings
 import scoring
 from harness import Table
@@ -34,6 +35,7 @@ SUITES = {
     "journal": journal,
     "meetings": meetings,
     "dispatch": dispatch,
+    "matching": matching,
 }
 
 
@@ -76,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     if "dispatch" in args.only:
         dispatch.bench(table, n_tickets=1_000_000 // scale, seed=args.seed)
+    if "matching" in args.only:
+        matching.bench(table, n_wishes=1_000, n_members=300, seed=args.seed)
     table.print()
 
 

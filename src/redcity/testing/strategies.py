@@ -19,7 +19,9 @@ assessment (:func:`registrations`, :func:`member_registries`,
 :func:`assessment_weights`, :func:`grade_cutoffs`), meetings
 (:func:`meetings`, :func:`units`, :func:`estates`, :func:`ballots`,
 :func:`tallies`, :func:`topics`) and dispatch (:func:`categories`,
-:func:`tickets`, :func:`ticket_histories`).
+:func:`tickets`, :func:`ticket_histories`, :func:`ticket_batches`,
+:func:`case_counts_records`, :func:`hotline_counts_records`,
+:func:`volunteers`, :func:`match_requests`, :func:`matching_problems`).
 
 Every strategy produces values that are valid by construction, takes its
 bounds as keyword-only ``min_*``/``max_*`` arguments, raises
@@ -93,6 +95,7 @@ __all__ = [
     "ballots",
     "card_histories",
     "card_policies",
+    "case_counts_records",
     "categories",
     "contact_details",
     "division_codes",
@@ -104,9 +107,12 @@ __all__ = [
     "grid_bounds",
     "grid_records",
     "grid_trees",
+    "hotline_counts_records",
     "ledgers",
     "level_schemes",
     "levels",
+    "match_requests",
+    "matching_problems",
     "meetings",
     "member_registries",
     "memberships",
@@ -129,11 +135,13 @@ __all__ = [
     "tallies",
     "team_star_rules",
     "thresholds",
+    "ticket_batches",
     "ticket_histories",
     "tickets",
     "topics",
     "transactions",
     "units",
+    "volunteers",
     "work_calendars",
 ]
 
@@ -1097,6 +1105,11 @@ from redcity.testing._assessment_strategies import (  # noqa: E402
 # Meetings: the monthly closed loop (议题收集、处置、反馈)
 # --------------------------------------------------------------------------
 from redcity.testing._cycle_strategies import topics  # noqa: E402
+from redcity.testing._dispatch_metric_strategies import (  # noqa: E402
+    case_counts_records,
+    hotline_counts_records,
+    ticket_batches,
+)
 from redcity.testing._dispatch_strategies import (  # noqa: E402
     categories,
     ticket_histories,
@@ -1110,6 +1123,11 @@ from redcity.testing._ledger_strategies import (  # noqa: E402
     accounts,
     ledgers,
     transactions,
+)
+from redcity.testing._matching_strategies import (  # noqa: E402
+    match_requests,
+    matching_problems,
+    volunteers,
 )
 
 # --------------------------------------------------------------------------
