@@ -26,6 +26,7 @@ import ledger
 import matching
 import meetings
 import scoring
+import simulate
 from harness import Table
 
 SUITES = {
@@ -36,6 +37,7 @@ SUITES = {
     "meetings": meetings,
     "dispatch": dispatch,
     "matching": matching,
+    "simulate": simulate,
 }
 
 
@@ -80,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         dispatch.bench(table, n_tickets=1_000_000 // scale, seed=args.seed)
     if "matching" in args.only:
         matching.bench(table, n_wishes=1_000, n_members=300, seed=args.seed)
+    if "simulate" in args.only:
+        simulate.bench(table, n_tickets=100_000 // scale, seed=args.seed)
     table.print()
 
 
