@@ -4,10 +4,13 @@
 per district, the counts per level, the staffing (四定) and party coverage
 (支部建在网格上), the green/yellow/red cards, a year of points, the minutes
 of the seed article's two meetings (兴茂小区's three-party meeting and
-龙泉小区's 红色议事会) and a year of the monthly closed loop per street and
-community; ``--out DIR`` also writes the tree as JSON, the points journal, a
-picture of one street's hierarchy, both minutes as Markdown and HTML, and
-the meetings as one Popolo document.
+龙泉小区's 红色议事会), a year of the monthly closed loop per street and
+community, and a simulated quarter of residents' requests in 南白街道 (the
+official rates per community, where cases were resolved, and the cards they
+drive); ``--out DIR`` also writes the tree as JSON, the points journal, a
+picture of one street's hierarchy, both minutes as Markdown and HTML, the
+meetings as one Popolo document and the quarter's tickets as Open311
+service requests.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,9 +36,14 @@ from redcity.datasets import (
     zunyi,
     zunyi_staffing,
 )
+from redcity.dispatch import DEFAULT_TAXONOMY, Conditions, HandlingTime, to_open311
+from redcity.dispatch.metrics import percent
 from redcity.errors import RedcityError
 from redcity.grid import (
     Card,
+    CardDecision,
+    CardPolicy,
+    Direction,
     GridTree,
     Level,
     Post,
@@ -50,8 +59,12 @@ from redcity.points import journal as points_journal
 from redcity.points.examples import example_rulebook
 from redcity.report import (
     DEMO_CARD_POLICY,
+    DISPATCH_CARD_POLICY,
+    AreaDispatch,
+    DispatchQuarter,
     LoopYear,
     PointsYear,
+    dispatch_quarter,
     district_summaries,
     grid_card_metrics,
     hierarchy_figure,
@@ -68,7 +81,12 @@ DEMO_PERIOD = "2026-Q3"
 DEMO_STREET = "520304001"  # 南白街道, 播州区
 DEMO_RULEBOOK = "kunshan"  # 1 h of service = 10 points
 DEMO_YEAR = 2026  # the year of points, meetings and topics
+DEMO_SEED = 2026  # the simulated quarter of requests
+DEMO_PER_GRID = 0.8  # requests per grid per working day: a busy quarter
+DEMO_HANDLING = 8  # median working hours to handle a request (an assumption)
+DEMO_CONDITIONS = Conditions(default_handling=HandlingTime(DEMO_HANDLING))
 _MEETING_FILES = ("xingmao", "longquan")  # minutes-<name>.md/.html, in order
+_FLAGGED_SHOWN = 10  # grids carded yellow or red, listed by name
 _LEVELS = (Level.STREET, Level.COMMUNITY, Level.COMPOUND, Level.GRID, Level.BUILDING)
 
 
@@ -92,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out",
         type=Path,
         metavar="DIR",
-        help="also write tree.json and street-hierarchy.png (with the plot extra)",
+        help=(
+            "also write tree.json, journal.sqlite, street-hierarchy.png (with the "
+            "plot extra), the minutes, popolo.json and open311.json"
+        ),
     )
     demo.add_argument(
         "--no-progress", action="store_true", help="do not show a progress bar"
@@ -108,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
     """The demo: build, validate, report, and write files to ``out``."""
     started = time.perf_counter()
-    steps = 13 if out is not None else 8
+    steps = 15 if out is not None else 9
     with tqdm(total=steps, disable=not progress or None, unit="step") as bar:
 
         def step(label: str, job: Callable[[], T]) -> T:
@@ -141,6 +162,17 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
             "a year of topics, the closed loop",
             lambda: loop_year(tree, seed_topics(DEMO_YEAR), DEMO_YEAR, within=BOZHOU),
         )
+        dispatch = step(
+            f"a quarter of requests in {tree[DEMO_STREET].name}",
+            lambda: dispatch_quarter(
+                tree,
+                DEMO_STREET,
+                DEMO_PERIOD,
+                seed=DEMO_SEED,
+                per_grid=DEMO_PER_GRID,
+                conditions=DEMO_CONDITIONS,
+            ),
+        )
         written: list[Path] = []
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
@@ -159,6 +191,9 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
             )
             written.append(
                 step("writing popolo.json", lambda: _write_popolo(meetings, out))
+            )
+            written.append(
+                step("writing open311.json", lambda: _write_open311(dispatch, out))
             )
         bar.set_description("done")
 
@@ -198,6 +233,8 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
     _print_meetings(meetings)
     print()
     _print_loop(loop)
+    print()
+    _print_dispatch(tree, dispatch)
     for path in written:
         print(f"wrote {path}")
     print(f"done in {time.perf_counter() - started:.2f} s")
@@ -328,14 +365,141 @@ def _print_loop(loop: LoopYear) -> None:
     _print_table(rows)
 
 
+def _describe_cards(policy: CardPolicy) -> str:
+    """``按期结案率 yellow below 90%, red below 80%; …`` from the thresholds."""
+    parts = []
+    for t in policy.thresholds:
+        word = "below" if t.direction is Direction.HIGHER_IS_BETTER else "above"
+        bounds = [
+            f"{colour} {word} {percent(Fraction(bound), 0)}"
+            for colour, bound in (("yellow", t.yellow), ("red", t.red))
+            if bound is not None
+        ]
+        parts.append(f"{t.metric} " + ", ".join(bounds))
+    return "; ".join(parts)
+
+
+def _rate_cells(area: AreaDispatch) -> list[str]:
+    r = area.rates
+    h = area.hotline_rates
+    return [
+        f"{area.cases.due:,}",
+        *(
+            percent(v)
+            for v in (
+                r.filing,
+                r.dispatch,
+                r.closure,
+                r.on_time_closure,
+                r.rework,
+                r.extension,
+                h.response,
+                h.resolution,
+                h.satisfaction,
+            )
+        ),
+        area.card.card.zh,
+    ]
+
+
+def _share_cells(area: AreaDispatch) -> list[str]:
+    s = area.shares
+    return [
+        f"{s.total:,}",
+        percent(s.grid_share),
+        percent(s.community_share),
+        percent(s.above_share),
+    ]
+
+
+def _print_dispatch(tree: GridTree, q: DispatchQuarter) -> None:
+    street = q.street
+    holders = ", ".join(f"{n:,} {kind}" for kind, n in q.open_by.items())
+    print(
+        f"{street.name} dispatch, {q.period}: a simulated quarter of residents' "
+        f"requests (default policy, {q.per_grid:g} requests per grid per working "
+        f"day, {DEMO_HANDLING} working hours' median handling, seed {q.seed}): "
+        f"{q.arrived:,} tickets arrived, {q.closed:,} closed, "
+        f"{q.redirected:,} redirected (转办), {q.open:,} open at the quarter's end"
+        + (f" ({holders})" if holders else "")
+    )
+    print(
+        "  official rates (结案率 … 延期率 over 应结案数, carry-over included; "
+        "接诉即办 rates over requests received less redirected):"
+    )
+    labels = ["应结案数", "立案率", "派遣率", "结案率", "按期结案率", "返工率"]
+    labels += ["延期率", "响应率", "解决率", "满意率", "card"]
+    rows = [["community", *labels]]
+    rows += [[c.name, *_rate_cells(c)] for c in q.communities]
+    rows.append([street.name, *_rate_cells(street)])
+    _print_table(rows)
+    print(
+        "  where the quarter's closed cases were resolved (小事不出网格、大事不出社区; "
+        "社区以上 includes departments summoned by a whistle, 吹哨):"
+    )
+    rows = [["community", "closed", "网格内", "社区内", "社区以上"]]
+    rows += [[c.name, *_share_cells(c)] for c in q.communities]
+    rows.append([street.name, *_share_cells(street)])
+    _print_table(rows)
+    print(
+        f"  cards (demo policy, configuration not law: "
+        f"{_describe_cards(DISPATCH_CARD_POLICY)}):"
+    )
+    areas = (*q.communities, street)
+    rows = [["area", "card", "its grids", *(c.zh for c in Card)]]
+    rows += [
+        [
+            a.name,
+            a.card.card.zh,
+            f"{sum(a.grid_cards.values())}",
+            *(f"{n}" for n in a.grid_cards.values()),
+        ]
+        for a in areas
+    ]
+    whys = ["", *(_breaches(a.card, DISPATCH_CARD_POLICY) for a in areas)]
+    for line, why in zip(_table_lines(rows), whys, strict=True):
+        print(f"{line}  ({why})" if why else line)
+    if q.flagged:
+        print("  grids carded yellow or red:")
+        for d in q.flagged[:_FLAGGED_SHOWN]:
+            why = _breaches(d, DISPATCH_CARD_POLICY)
+            print(f"    {tree[d.node_id].name}: {d.card.zh} ({why})")
+        if len(q.flagged) > _FLAGGED_SHOWN:
+            print(f"    … and {len(q.flagged) - _FLAGGED_SHOWN} more")
+
+
+def _breaches(decision: CardDecision, policy: CardPolicy) -> str:
+    """The thresholds a decision's metrics breach, as percentages."""
+    notes = []
+    for t in policy.thresholds:
+        value = decision.metrics.get(t.metric)
+        if value is None:
+            continue
+        card = t.card(value)
+        bound = t.red if card is Card.RED else t.yellow
+        if card is not Card.GREEN and bound is not None:
+            sign = "<" if t.direction is Direction.HIGHER_IS_BETTER else ">"
+            shown = percent(Fraction(value))
+            notes.append(f"{t.metric} {shown} {sign} {percent(Fraction(bound), 0)}")
+    return "; ".join(notes)
+
+
 def _print_table(rows: list[list[str]]) -> None:
+    for line in _table_lines(rows):
+        print(line)
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    """Rows as indented lines: the first column left-aligned, the others right."""
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
     for r in rows:
         cells = [
             _pad(cell, w, left=i == 0)
             for i, (cell, w) in enumerate(zip(r, widths, strict=True))
         ]
-        print("  " + "  ".join(cells))
+        lines.append("  " + "  ".join(cells))
+    return lines
 
 
 def _write_minutes(meetings: Sequence[SeedMeeting], out: Path) -> list[Path]:
@@ -357,6 +521,13 @@ def _write_popolo(meetings: Sequence[SeedMeeting], out: Path) -> Path:
         memberships=[m for s in meetings for m in s.memberships],
     )
     path = out / "popolo.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return path
+
+
+def _write_open311(q: DispatchQuarter, out: Path) -> Path:
+    doc = to_open311(q.tickets, taxonomy=DEFAULT_TAXONOMY)
+    path = out / "open311.json"
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return path
 

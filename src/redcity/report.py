@@ -1,8 +1,8 @@
 """Summaries and pictures of a grid for people: what ``redcity demo`` shows.
 
 Everything here reads a :class:`~redcity.grid.GridTree` and the wings'
-records (grid, points, meetings) and returns plain data; the command line
-only formats it.
+records (grid, points, meetings, dispatch) and returns plain data; the
+command line only formats it.
 
 >>> from redcity.datasets import BOZHOU, zunyi
 >>> [d.name for d in district_summaries(zunyi())]
@@ -20,14 +20,34 @@ from typing import TYPE_CHECKING
 import attrs
 
 from redcity.calendars import Period
+from redcity.dispatch import (
+    Arrivals,
+    CaseCounts,
+    CaseRates,
+    Conditions,
+    HotlineCounts,
+    HotlineRates,
+    Policy,
+    ResolutionShares,
+    Ticket,
+    card_metrics,
+    case_counts,
+    hotline_counts,
+    simulate,
+)
+from redcity.dispatch.simulate import DEFAULT_PER_GRID
 from redcity.errors import InsufficientPoints
 from redcity.grid import (
     Assignment,
+    Card,
+    CardDecision,
+    CardHistory,
     CardPolicy,
     GridTree,
     Level,
     PartyOrg,
     Threshold,
+    evaluate_cards,
     party_coverage,
 )
 from redcity.meetings.cycle import LoopFigures, Topic, closed_loop
@@ -49,9 +69,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMO_CARD_POLICY",
+    "DISPATCH_CARD_POLICY",
+    "AreaDispatch",
+    "DispatchQuarter",
     "DistrictSummary",
     "LoopYear",
     "PointsYear",
+    "dispatch_quarter",
     "district_summaries",
     "grid_card_metrics",
     "hierarchy_figure",
@@ -412,4 +436,231 @@ def loop_year(
     )
     return LoopYear(
         area=within, year=year, months=months, total=whole.area(within), streets=streets
+    )
+
+
+DISPATCH_CARD_POLICY = CardPolicy(
+    [
+        Threshold("按期结案率", "higher", yellow=Fraction(9, 10), red=Fraction(4, 5)),
+        Threshold("返工率", "lower", yellow=Fraction(1, 10), red=Fraction(1, 5)),
+        Threshold("延期率", "lower", yellow=Fraction(1, 10), red=Fraction(1, 5)),
+        Threshold("满意率", "higher", yellow=Fraction(9, 10), red=Fraction(4, 5)),
+    ]
+)
+"""The demo's illustrative card policy for dispatch rates (configuration, not law).
+
+Yellow when 按期结案率 falls below 90 %, red below 80 %; yellow when 返工率
+or 延期率 rises above 10 %, red above 20 %; yellow when 满意率 falls below
+90 %, red below 80 %.  A bound itself is fine.  A rate with nothing to
+judge (no case due, no rating) is left out by
+:func:`~redcity.dispatch.card_metrics` and not checked.  No regulation
+fixes these figures: districts set their own.
+"""
+
+
+@attrs.frozen(kw_only=True)
+class AreaDispatch:
+    """One area's dispatch figures for a period: a community, or the street.
+
+    Attributes:
+        id: The area's node id.
+        name: Its name, e.g. ``"南社区"``.
+        level: Its level (社区 or 街道).
+        cases: The 数字城管 counts (:func:`~redcity.dispatch.case_counts`).
+        hotline: The 接诉即办 counts (:func:`~redcity.dispatch.hotline_counts`).
+        shares: Where its cases closed in the period were resolved.
+        card: Its card under the policy, and why.
+        grid_cards: Its grids per card, carded on their own rates (every
+            card listed).
+    """
+
+    id: str
+    name: str
+    level: Level
+    cases: CaseCounts
+    hotline: HotlineCounts
+    shares: ResolutionShares
+    card: CardDecision
+    grid_cards: Mapping[Card, int]
+
+    @property
+    def rates(self) -> CaseRates:
+        """立案率, 派遣率, 结案率, 按期结案率, 返工率, 延期率 (exact)."""
+        return self.cases.rates()
+
+    @property
+    def hotline_rates(self) -> HotlineRates:
+        """响应率, 解决率, 满意率 (default weights, 基本满意 counts 9/10)."""
+        return self.hotline.rates()
+
+
+@attrs.frozen(kw_only=True)
+class DispatchQuarter:
+    """A street's simulated period of requests, as the demo shows it.
+
+    Attributes:
+        period: The period simulated and reported (e.g. ``"2026-Q3"``).
+        seed: The simulation's seed.
+        per_grid: Requests per grid per working day.
+        street: The street's figures.
+        communities: Each community's figures, in tree order.
+        arrived: Tickets reported in the period.
+        closed: Of those, closed (结案) by the period's end.
+        redirected: Of those, redirected (转办: 110/119/120/122, outside the
+            duty list).
+        open: Of those, still open at the period's end.
+        open_by: The open ones by the kind of handler holding them (grid,
+            community, …, department).
+        flagged: The decisions of the street's grids carded yellow or red,
+            in tree order.
+        cards: Every card decision: the street, its communities, its grids.
+        tickets: Every ticket, in arrival order.
+    """
+
+    period: str
+    seed: int
+    per_grid: float
+    street: AreaDispatch
+    communities: tuple[AreaDispatch, ...]
+    arrived: int
+    closed: int
+    redirected: int
+    open: int
+    open_by: Mapping[str, int]
+    flagged: tuple[CardDecision, ...]
+    cards: CardHistory = attrs.field(repr=False)
+    tickets: tuple[Ticket, ...] = attrs.field(repr=False)
+
+
+def dispatch_quarter(
+    tree: GridTree,
+    street: str,
+    period: Period | str,
+    *,
+    seed: int,
+    policy: Policy | None = None,
+    per_grid: float = DEFAULT_PER_GRID,
+    conditions: Conditions | None = None,
+    card_policy: CardPolicy = DISPATCH_CARD_POLICY,
+) -> DispatchQuarter:
+    """Simulate a period of requests in one street and sum it up per community.
+
+    Requests arrive in every grid of ``street`` at ``per_grid`` a working
+    day, spread over the default taxonomy's categories
+    (:meth:`~redcity.dispatch.Arrivals.from_tree`), and are played through
+    the whole tree under ``policy`` by :func:`~redcity.dispatch.simulate`
+    (so a case may climb above the street).  The rates are those of the
+    period, each ticket as it stood at the period's end; the street, its
+    communities and its grids are carded by ``card_policy`` from
+    :func:`~redcity.dispatch.card_metrics` (one period: no hysteresis yet).
+
+    Args:
+        tree: The grid tree.
+        street: The street's node id.
+        period: The period to simulate and report, usually a quarter.
+        seed: The simulation's seed: same inputs, same figures.
+        policy: The dispatch policy (the default
+            :class:`~redcity.dispatch.Policy` when ``None``).
+        per_grid: Requests per grid per working day (an assumption).
+        conditions: How the world answers: handling times, reworks,
+            extensions (:class:`~redcity.dispatch.Conditions`; its defaults
+            when ``None``).
+        card_policy: The thresholds (:data:`DISPATCH_CARD_POLICY`).
+
+    Raises:
+        UnknownNode: ``street`` is not in the tree.
+        ValueError: ``street`` is no street, or no community lies below it.
+
+    >>> from redcity.datasets import synthetic
+    >>> tree = synthetic(300)
+    >>> street = tree.nodes(Level.STREET)[0]
+    >>> q = dispatch_quarter(tree, street, "2026-Q3", seed=1)
+    >>> q.arrived == q.closed + q.redirected + q.open
+    True
+    >>> len(q.communities), sum(q.street.grid_cards.values()) == len(
+    ...     [g for g in tree.nodes(Level.GRID) if tree.contains(street, g)])
+    (4, True)
+    >>> sum((c.cases for c in q.communities), CaseCounts()) == q.street.cases
+    True
+    >>> q.street.rates.on_time_closure > Fraction(9, 10), q.street.card.card.zh
+    (True, '绿牌')
+    """
+    label = period.label if isinstance(period, Period) else period
+    level = tree.level(street)  # raises UnknownNode
+    below = tree.descendants(street)
+    communities = [n for n in below if tree.level(n) is Level.COMMUNITY]
+    if level is not Level.STREET or not communities:
+        msg = (
+            f"Expected a street with communities below it, got {street!r} "
+            f"({tree[street].name}, a {level.zh} with {len(communities)} "
+            "communities below); pass a street's node id."
+        )
+        raise ValueError(msg)
+    grids = [n for n in below if tree.level(n) is Level.GRID]
+    arrivals = Arrivals.from_tree(tree, per_grid=per_grid, within=street)
+    result = simulate(
+        tree,
+        Policy() if policy is None else policy,
+        arrivals,
+        period,
+        seed=seed,
+        conditions=conditions,
+    )
+    in_street = set(grids)
+    grid_cases = {
+        g: c
+        for g, c in case_counts(result.tickets, label, tree=tree, by=Level.GRID).items()
+        if g in in_street
+    }
+    grid_hotline = {
+        g: h
+        for g, h in hotline_counts(
+            result.tickets, label, tree=tree, by=Level.GRID
+        ).items()
+        if g in in_street
+    }
+    areas = [street, *communities]
+    metrics = card_metrics(
+        {**grid_cases, **{a: result.cases[a] for a in areas}},
+        {**grid_hotline, **{a: result.hotline[a] for a in areas}},
+    )
+    cards = evaluate_cards(
+        card_policy, {label: {n: metrics.get(n, {}) for n in (*areas, *grids)}}
+    )
+    decided = {d.node_id: d for d in cards.for_period(label)}
+
+    def tally(area: str) -> dict[Card, int]:
+        counts = dict.fromkeys(Card, 0)
+        for g in grids:
+            if tree.contains(area, g):
+                counts[decided[g].card] += 1
+        return counts
+
+    figures = {
+        a: AreaDispatch(
+            id=a,
+            name=tree[a].name,
+            level=tree.level(a),
+            cases=result.cases[a],
+            hotline=result.hotline[a],
+            shares=result.shares[a],
+            card=decided[a],
+            grid_cards=tally(a),
+        )
+        for a in areas
+    }
+    return DispatchQuarter(
+        period=label,
+        seed=seed,
+        per_grid=per_grid,
+        street=figures[street],
+        communities=tuple(figures[c] for c in communities),
+        arrived=len(result.tickets),
+        closed=result.closed,
+        redirected=result.redirected,
+        open=result.backlog,
+        open_by=result.backlog_by,
+        flagged=tuple(decided[g] for g in grids if decided[g].card is not Card.GREEN),
+        cards=cards,
+        tickets=result.tickets,
     )
