@@ -79,6 +79,14 @@ from redcity.dispatch.sla import (
     is_overdue,
     remaining,
 )
+from redcity.dispatch.tables import (
+    RATES_COLUMNS,
+    TICKET_COLUMNS,
+    RatesTable,
+    TicketTable,
+    rates_frame,
+    tickets_frame,
+)
 from redcity.dispatch.taxonomy import (
     DEFAULT_DEPARTMENTS,
     DEFAULT_TAXONOMY,
@@ -122,6 +130,8 @@ __all__ = [
     "EVENT_FIELDS",
     "METHODS",
     "OPEN_STATUSES",
+    "RATES_COLUMNS",
+    "TICKET_COLUMNS",
     "TRANSITIONS",
     "Action",
     "Arrivals",
@@ -151,6 +161,7 @@ __all__ = [
     "MatchingError",
     "Method",
     "Policy",
+    "RatesTable",
     "Reason",
     "Redirect",
     "Request",
@@ -170,6 +181,7 @@ __all__ = [
     "TaxonomyError",
     "Ticket",
     "TicketEvent",
+    "TicketTable",
     "UnknownCategory",
     "Unmatched",
     "Volunteer",
@@ -187,6 +199,7 @@ __all__ = [
     "hotline_counts",
     "is_overdue",
     "match",
+    "rates_frame",
     "remaining",
     "replay",
     "resolution_scope",
@@ -194,5 +207,6 @@ __all__ = [
     "route",
     "simulate",
     "summoning_node",
+    "tickets_frame",
     "to_open311",
 ]

@@ -68,6 +68,7 @@ from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
+from redcity import _html
 from redcity.calendars import Period
 from redcity.dispatch.policies import Handler, Scope, resolution_scope
 from redcity.dispatch.tickets import (
@@ -109,6 +110,27 @@ DEFAULT_SATISFIED_FROM: Final = 5
 Ratings from :data:`~redcity.dispatch.DEFAULT_PASSING_SCORE` (3) up to
 this count as 基本满意; lower ones as 不满意 (they also send the ticket
 back, 返工)."""
+
+
+_CASE_ZH: Final = {
+    "accepted": "受理数",
+    "filed": "立案数",
+    "dispatched": "派遣数",
+    "due": "应结案数",
+    "closed": "结案数",
+    "closed_on_time": "按期结案数",
+    "reworked": "返工数",
+    "extended": "延期数",
+}
+_HOTLINE_ZH: Final = {
+    "received": "接诉",
+    "redirected": "转办",
+    "responded": "响应",
+    "resolved": "解决",
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "dissatisfied": "不满意",
+}
 
 
 # --------------------------------------------------------------------------
@@ -179,6 +201,40 @@ class _Rates:
             f"{label} {percent(getattr(self, attr))}"
             for attr, label in self.LABELS.items()
         )
+
+    def _rows(self) -> list[tuple[str, str, str, str]]:
+        return [
+            (label, attr, percent(getattr(self, attr)), _exact(getattr(self, attr)))
+            for attr, label in self.LABELS.items()
+        ]
+
+    def _repr_html_(self) -> str:
+        """The rates for Jupyter: label, name, percentage and the exact fraction."""
+        return _html.block(
+            type(self).__name__,
+            "",
+            _html.table(_RATE_HEAD, self._rows(), right=(2, 3)),
+            name="rates",
+        )
+
+
+_RATE_HEAD: Final = ("指标", "rate", "%", "exact")
+
+
+def _exact(value: Rate) -> str:
+    return "" if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def _counts_html(record: Any, labels: Mapping[str, str], rates: _Rates) -> str:
+    counts = [(labels[name], name, getattr(record, name)) for name in record.FIELDS]
+    total = sum(record.as_tuple())
+    return _html.block(
+        type(record).__name__,
+        "(empty)" if total == 0 else "",
+        _html.table(("数", "count", "n"), counts),
+        _html.table(_RATE_HEAD, rates._rows(), right=(2, 3)),
+        name="counts",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -368,6 +424,15 @@ class CaseCounts:
         if other == 0 and type(other) is int:  # sum() without a start
             return self
         return NotImplemented
+
+    def _repr_html_(self) -> str:
+        """The counts and their six rates for Jupyter (exact fractions shown).
+
+        >>> page = CaseCounts(due=4, closed=3)._repr_html_()
+        >>> "结案率" in page, "75.0%" in page, "3/4" in page
+        (True, True, True)
+        """
+        return _counts_html(self, _CASE_ZH, self.rates())
 
     def rates(self) -> CaseRates:
         """The six rates, exact; ``None`` where the denominator is 0.
@@ -634,6 +699,10 @@ class HotlineCounts:
         if other == 0 and type(other) is int:
             return self
         return NotImplemented
+
+    def _repr_html_(self) -> str:
+        """The counts and their rates (default weights) for Jupyter."""
+        return _counts_html(self, _HOTLINE_ZH, self.rates())
 
     def rates(self, weights: HotlineWeights = DEFAULT_HOTLINE_WEIGHTS) -> HotlineRates:
         """响应率, 解决率, 满意率 and their weighted composite, exact.

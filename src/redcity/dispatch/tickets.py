@@ -91,6 +91,7 @@ from typing import Any, Final, NoReturn
 
 import attrs
 
+from redcity import _html
 from redcity._names import parse_member, zh_names
 from redcity._validators import (
     aware,
@@ -102,7 +103,7 @@ from redcity._validators import (
 from redcity.dispatch.taxonomy import Redirect
 from redcity.errors import IllegalTransition, NaiveDatetimeError, RedcityError
 from redcity.grid import Level
-from redcity.people import mask_phone
+from redcity.people import mask_phone, mask_text
 from redcity.serialize import register
 from redcity.serialize import structure as _structure
 from redcity.serialize import unstructure as _unstructure
@@ -635,6 +636,10 @@ class TicketEvent:
         line = " ".join(parts)
         if self.reason:
             line += f": {self.reason}"
+        details = self._details()
+        return line + (f" ({'; '.join(details)})" if details else "")
+
+    def _details(self) -> list[str]:
         details = []
         if self.node_id is not None and self.action is not Action.REPORT:
             lv = f" ({self.level.zh})" if self.level is not None else ""
@@ -651,7 +656,7 @@ class TicketEvent:
             details.append(f"to {self.redirect.zh}")
         if self.due is not None:
             details.append(f"due {self.due.isoformat()}")
-        return line + (f" ({'; '.join(details)})" if details else "")
+        return details
 
 
 EVENT_FIELDS: Final[Mapping[Action, tuple[frozenset[str], frozenset[str]]]] = (
@@ -1236,6 +1241,76 @@ class Ticket:
         if closed is None or self.expected_datetime is None:
             return None
         return closed <= self.expected_datetime
+
+    def _repr_html_(self) -> str:
+        """The ticket for Jupyter: its state, then its history, one row per event.
+
+        Personal data is masked as on export (the requester's name and phone,
+        phone and identity numbers in the texts).
+
+        >>> from datetime import datetime, timezone
+        >>> t = Ticket.report("T1", at=datetime(2026, 3, 2, 1, tzinfo=timezone.utc),
+        ...     actor="hotline", service_code="env.garbage", node_id="b-7",
+        ...     severity="small", source="12345", description="<script>x</script>")
+        >>> page = t._repr_html_()
+        >>> "&lt;script&gt;" in page, "<script>" in page, "已受理" in page
+        (True, False, True)
+        """
+
+        def handler() -> str:
+            if self.handler_node is None:
+                return ""
+            lv = f" ({self.handler_level.zh})" if self.handler_level else ""
+            who = [x for x in (self.handler, self.department) if x]
+            return f"{self.handler_node}{lv}" + (f" · {', '.join(who)}" if who else "")
+
+        state: list[tuple[str, object]] = [
+            ("类别 service_code", self.service_code),
+            ("节点 node", self.node_id),
+            ("描述 description", mask_text(self.description)),
+            ("地址 address", self.address),
+            ("受理 requested", _html.when(self.requested_datetime)),
+            ("期限 due", _html.when(self.expected_datetime)),
+            ("处理 handler", handler()),
+            ("首接 first receiver", self.first_receiver),
+            ("办结于 resolved at", self.resolved_node),
+            ("按期结案 closed on time", self.closed_on_time),
+            ("返工 reworks", self.rework_count or None),
+            ("延期 extensions", self.extension_count or None),
+            ("提级 escalations", len(self.escalations) or None),
+            ("评分 ratings", ", ".join(map(str, self.ratings))),
+            (
+                "转办 redirected to",
+                self.redirected_to.zh if self.redirected_to else None,
+            ),
+            (
+                "诉求人 requester",
+                " ".join(self.requester.masked().values()) if self.requester else None,
+            ),
+        ]
+        shown = [(k, v) for k, v in state if v not in (None, "")]
+        history = _html.table(
+            ("时间 at", "动作 action", "执行人 actor", "说明 reason", "详情 details"),
+            (
+                (
+                    _html.when(e.at),
+                    f"{e.action.zh} {e.action.value}",
+                    e.actor,
+                    mask_text(e.reason),
+                    "; ".join(e._details()),
+                )
+                for e in self.events
+            ),
+            caption=f"历史 history: {len(self.events):,} events",
+        )
+        return _html.block(
+            "Ticket",
+            f"{self.service_request_id} · {self.status.zh} {self.status.value} · "
+            f"{self.severity.zh} · {self.source.zh}",
+            _html.table((), shown),
+            history,
+            name="ticket",
+        )
 
     def paused_intervals(self) -> tuple[tuple[datetime, datetime | None], ...]:
         """The intervals it was suspended (挂起), ``(start, end)``; the SLA pauses.

@@ -73,6 +73,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 import attrs
 import pendulum
 
+from redcity import _html
 from redcity._names import parse_member
 from redcity._validators import (
     aware,
@@ -1076,6 +1077,10 @@ _CANON = operator.attrgetter("_canonical")
 _REVERSES = operator.attrgetter("reverses")
 _HEXDIGEST = operator.methodcaller("hexdigest")
 
+_VERIFY_IN_HTML: Final = 1_000_000
+"""The largest ledger ``Ledger._repr_html_`` verifies (about 2 s)."""
+_TOP_MEMBERS: Final = 10
+
 _COUNTERPARTY = {
     AccountKind.ISSUER: ("发放", "Awarded by"),
     AccountKind.MERCHANT: ("兑换", "Redeemed at"),
@@ -1491,6 +1496,66 @@ class Ledger:
         return (
             f"<Ledger: {len(self._records)} transactions, "
             f"{len(self._balances)} accounts, head {self.head[:12]}…>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A summary for Jupyter: counts, whether it verifies, balances by kind,
+        the members with the most points.
+
+        :meth:`verify` runs for ledgers up to a million transactions (about
+        2 s); a larger one says to call it.  A member's card is
+        :meth:`statement`.
+
+        >>> from datetime import datetime, timezone
+        >>> bank = Ledger()
+        >>> _ = bank.post(Transaction("t1", datetime(2026, 3, 5, tzinfo=timezone.utc),
+        ...     [Entry(Account.issuer("org-1"), -25), Entry(Account.member("m1"), 25)]))
+        >>> page = bank._repr_html_()
+        >>> "1 transactions, 2 entries" in page, "✓ sound" in page
+        (True, True)
+        """
+        n = len(self._records)
+        if n <= _VERIFY_IN_HTML:
+            report = self.verify()
+            entries = report.entries
+            if report.ok:
+                check = "✓ sound: every hash, link and balance agrees"
+            else:
+                check = (
+                    f"✗ {len(report.problems):,} problems, the first at seq "
+                    f"{report.seq}; see verify()"
+                )
+        else:
+            entries = sum(len(r.transaction.entries) for r in self._records)
+            check = f"not run for {n:,} transactions; call verify()"
+        kinds = []
+        for kind in AccountKind:
+            accounts = self.accounts(kind)
+            if accounts:
+                total = sum(self._balances[a._label] for a in accounts)
+                kinds.append((kind.zh, kind.value, len(accounts), total))
+        members = sorted(
+            self.balances(AccountKind.MEMBER).items(), key=lambda ab: (-ab[1], ab[0])
+        )
+        top = members[:_TOP_MEMBERS]
+        parts = [
+            f"<p>核验 verify(): {_html.esc(check)}</p>",
+            _html.table(("类型", "kind", "accounts", "balance"), kinds),
+        ]
+        if top:
+            parts += [
+                _html.table(
+                    ("成员 member", "积分 balance"),
+                    ((a.id, b) for a, b in top),
+                    caption=f"积分最多 top {len(top)} of {len(members):,} members",
+                ),
+            ]
+        return _html.block(
+            "Ledger",
+            f"积分银行 points bank: {n:,} transactions, {entries:,} entries, "
+            f"{len(self._balances):,} accounts, head {self.head[:12]}…",
+            *parts,
+            name="ledger",
         )
 
     def record(self, tx_id: str) -> LedgerRecord:
