@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+import demo
 import dispatch
 import grid
 import journal
@@ -38,6 +39,7 @@ SUITES = {
     "dispatch": dispatch,
     "matching": matching,
     "simulate": simulate,
+    "demo": demo,
 }
 
 
@@ -84,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         matching.bench(table, n_wishes=1_000, n_members=300, seed=args.seed)
     if "simulate" in args.only:
         simulate.bench(table, n_tickets=100_000 // scale, seed=args.seed)
+    if "demo" in args.only:
+        demo.bench(table, repeat=1 if args.quick else 3)
     table.print()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import redcity as rc
+from redcity import cli
 from redcity.cli import (
     DEMO_CONDITIONS,
     DEMO_PER_GRID,
@@ -30,8 +31,14 @@ from redcity.store import Journal
 from schema_check import assert_valid
 
 
-def test_demo_prints_every_district(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_prints_every_district_and_writes_into_redcity_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
     assert 0 == main(["demo", "--no-progress"])
+    page = (tmp_path / "redcity-demo" / "report.html").read_text("utf-8")
+    for name in ("红花岗区", "汇川区", "播州区"):
+        assert name in page
     out = capsys.readouterr().out
     for name in ("红花岗区", "汇川区", "播州区"):
         assert name in out
@@ -45,13 +52,36 @@ def test_demo_prints_every_district(capsys: pytest.CaptureFixture[str]) -> None:
         assert street in out
 
 
-def test_demo_writes_tree_and_picture(tmp_path: Path) -> None:
-    assert 0 == main(["demo", "--no-progress", "--out", str(tmp_path / "out")])
-    tree = GridTree.from_json((tmp_path / "out" / "tree.json").read_text("utf-8"))
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """One ``redcity demo --out`` run: its standard output and its folder."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert 0 == main(["demo", "--no-progress", "--out", str(out)])
+    return buffer.getvalue(), out
+
+
+def test_no_out_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+
+    def fake_demo(*, out: Path | None, progress: bool) -> int:
+        calls.append((out, progress))
+        return 0
+
+    monkeypatch.setattr(cli, "run_demo", fake_demo)
+    assert 0 == main(["demo", "--no-out", "--no-progress"])
+    assert 0 == main(["demo"])
+    assert [(None, False), (Path("redcity-demo"), True)] == calls
+
+
+def test_demo_writes_tree_and_picture(demo_run: tuple[str, Path]) -> None:
+    _, out = demo_run
+    tree = GridTree.from_json((out / "tree.json").read_text("utf-8"))
     assert 1932 == tree.count(Level.GRID)
-    picture = (tmp_path / "out" / "street-hierarchy.png").read_bytes()
+    picture = (out / "street-hierarchy.png").read_bytes()
     assert picture.startswith(b"\x89PNG")
-    with Journal.open(tmp_path / "out" / "journal.sqlite") as journal:
+    with Journal.open(out / "journal.sqlite") as journal:
         assert journal.verify() > 0
         bank = replay_ledger(journal)
     assert bank.verify().ok
@@ -77,16 +107,6 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # ------------------------------------------------------------ meetings
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    """One ``redcity demo --out`` run: its standard output and its folder."""
-    out = tmp_path_factory.mktemp("demo") / "out"
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        assert 0 == main(["demo", "--no-progress", "--out", str(out)])
-    return buffer.getvalue(), out
 
 
 def test_demo_prints_both_meetings_minutes(demo_run: tuple[str, Path]) -> None:

@@ -12,8 +12,6 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import version as _dist_version
-
 from redcity import calendars, errors, grid, people, serialize
 from redcity.calendars import WorkCalendar
 from redcity.errors import RedcityError
@@ -37,7 +35,15 @@ __all__ = [
 
 def version() -> str:
     """The installed distribution's version."""
-    return _dist_version("redcity")
+    from importlib.metadata import version as dist_version  # ~35 ms: on demand
+
+    return dist_version("redcity")
 
 
-__version__ = version()
+def __getattr__(name: str) -> str:
+    # ``__version__`` is read from the package metadata when first asked for,
+    # so that ``import redcity`` does not pay for importlib.metadata.
+    if name == "__version__":
+        return version()
+    msg = f"module 'redcity' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -11,22 +11,44 @@ drive); ``--out DIR`` also writes the tree as JSON, the points journal, a
 picture of one street's hierarchy, both minutes as Markdown and HTML, the
 meetings as one Popolo document and the quarter's tickets as Open311
 service requests.
+
+The other commands work on your own files (sample files in ``examples/``;
+see ``docs/cli.md``): ``grid check|show``, ``points score|card``,
+``dispatch rates``, ``meetings minutes`` and ``export popolo|open311``.
+Each has ``--json`` for scripts and ``--help`` with an example.  Exit
+codes: 0 when all went well, 1 when the data has problems (each printed on
+standard error as ``redcity: error: <what> in <file>, row N: <problem>``),
+2 for bad arguments or a file that cannot be read — never a traceback.
+
+>>> main(["grid", "check", "no/such/file.csv"])
+2
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from pathlib import Path
 from typing import TypeVar
 
 from tqdm import tqdm
 
 import redcity
+from redcity._cli import (
+    CliError,
+    DataProblems,
+    error,
+    register_dispatch,
+    register_export,
+    register_grid,
+    register_meetings,
+    register_points,
+)
 from redcity.datasets import (
     BOZHOU,
     SeedMeeting,
@@ -41,9 +63,6 @@ from redcity.dispatch.metrics import percent
 from redcity.errors import RedcityError
 from redcity.grid import (
     Card,
-    CardDecision,
-    CardPolicy,
-    Direction,
     GridTree,
     Level,
     Post,
@@ -64,6 +83,8 @@ from redcity.report import (
     DispatchQuarter,
     LoopYear,
     PointsYear,
+    card_breaches,
+    describe_card_policy,
     dispatch_quarter,
     district_summaries,
     grid_card_metrics,
@@ -71,12 +92,14 @@ from redcity.report import (
     loop_year,
     points_year,
 )
+from redcity.report_html import demo_report_html, write_report
 from redcity.store import Journal
 
 __all__ = ["main"]
 
 T = TypeVar("T")
 
+DEMO_OUT = Path("redcity-demo")  # where the demo writes, relative to the cwd
 DEMO_PERIOD = "2026-Q3"
 DEMO_STREET = "520304001"  # 南白街道, 播州区
 DEMO_RULEBOOK = "kunshan"  # 1 h of service = 10 points
@@ -94,7 +117,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(
         prog="redcity",
-        description="Grassroots governance (党建引领基层治理) as data.",
+        description=(
+            "Grassroots governance (党建引领基层治理) as data. Run 'redcity demo' "
+            "for the bundled Zunyi sample, or a command on your own files; "
+            "'redcity COMMAND --help' explains each, with an example."
+        ),
+        epilog=(
+            "exit codes: 0 ok, 1 problems in your data (listed on standard "
+            "error), 2 bad arguments or an unreadable file. Sample files: "
+            "examples/ in the source repository."
+        ),
     )
     parser.add_argument("--version", action="version", version=redcity.__version__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -110,26 +142,79 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out",
         type=Path,
         metavar="DIR",
+        default=DEMO_OUT,
         help=(
-            "also write tree.json, journal.sqlite, street-hierarchy.png (with the "
-            "plot extra), the minutes, popolo.json and open311.json"
+            "where to write report.html (one self-contained page), tree.json, "
+            "journal.sqlite, street-hierarchy.png (with the plot extra), the "
+            f"minutes, popolo.json and open311.json (default: ./{DEMO_OUT}/)"
         ),
+    )
+    demo.add_argument(
+        "--no-out", action="store_true", help="print the summary only, write no files"
     )
     demo.add_argument(
         "--no-progress", action="store_true", help="do not show a progress bar"
     )
+    for register in (
+        register_grid,
+        register_points,
+        register_dispatch,
+        register_meetings,
+        register_export,
+    ):
+        register(commands)
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        try:
+            out = None if args.no_out else args.out
+            return run_demo(out=out, progress=not args.no_progress)
+        except (RedcityError, OSError) as exc:
+            print(f"redcity: {exc}", file=sys.stderr)
+            return 1
+    return _run_file_command(args)
+
+
+def _run_file_command(args: argparse.Namespace) -> int:
+    """Run a file command; bad input becomes messages and an exit code.
+
+    Exit codes: 0 ok; 1 problems in the user's data (each listed on
+    standard error); 2 an unusable argument or an unreadable file.
+    """
     try:
-        return run_demo(out=args.out, progress=not args.no_progress)
-    except (RedcityError, OSError) as exc:
-        print(f"redcity: {exc}", file=sys.stderr)
+        code: int = args.run(args)
+    except DataProblems as exc:
+        for line in exc.lines():
+            error(line)
+        n = len(exc.problems)
+        print(
+            f"redcity: {n} problem{'s' if n != 1 else ''} found in {exc.file}",
+            file=sys.stderr,
+        )
         return 1
+    except CliError as exc:
+        error(str(exc))
+        return exc.code
+    except (RedcityError, ValueError) as exc:  # a bug or an unforeseen input
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            error(line.strip())
+        return 1
+    except BrokenPipeError:  # the reader went away: `redcity … | head`
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        error(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+        return 2
+    return code
 
 
 def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
     """The demo: build, validate, report, and write files to ``out``."""
     started = time.perf_counter()
-    steps = 15 if out is not None else 9
+    if out is not None:  # before any work: an unwritable folder fails at once
+        out.mkdir(parents=True, exist_ok=True)
+    steps = 16 if out is not None else 9
     with tqdm(total=steps, disable=not progress or None, unit="step") as bar:
 
         def step(label: str, job: Callable[[], T]) -> T:
@@ -175,7 +260,6 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
         )
         written: list[Path] = []
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
             written.append(step("writing tree.json", lambda: _write_tree(tree, out)))
             written.append(
                 step(
@@ -194,6 +278,24 @@ def run_demo(*, out: Path | None = None, progress: bool = True) -> int:
             )
             written.append(
                 step("writing open311.json", lambda: _write_open311(dispatch, out))
+            )
+            written.append(
+                step(
+                    "writing report.html",
+                    lambda: write_report(
+                        out / "report.html",
+                        demo_report_html(
+                            tree=tree,
+                            summaries=district_summaries(tree),
+                            coverage=coverage,
+                            cards=cards,
+                            points=points,
+                            meetings=meetings,
+                            loop=loop,
+                            dispatch=dispatch,
+                        ),
+                    ),
+                )
             )
         bar.set_description("done")
 
@@ -365,20 +467,6 @@ def _print_loop(loop: LoopYear) -> None:
     _print_table(rows)
 
 
-def _describe_cards(policy: CardPolicy) -> str:
-    """``按期结案率 yellow below 90%, red below 80%; …`` from the thresholds."""
-    parts = []
-    for t in policy.thresholds:
-        word = "below" if t.direction is Direction.HIGHER_IS_BETTER else "above"
-        bounds = [
-            f"{colour} {word} {percent(Fraction(bound), 0)}"
-            for colour, bound in (("yellow", t.yellow), ("red", t.red))
-            if bound is not None
-        ]
-        parts.append(f"{t.metric} " + ", ".join(bounds))
-    return "; ".join(parts)
-
-
 def _rate_cells(area: AreaDispatch) -> list[str]:
     r = area.rates
     h = area.hotline_rates
@@ -443,7 +531,7 @@ def _print_dispatch(tree: GridTree, q: DispatchQuarter) -> None:
     _print_table(rows)
     print(
         f"  cards (demo policy, configuration not law: "
-        f"{_describe_cards(DISPATCH_CARD_POLICY)}):"
+        f"{describe_card_policy(DISPATCH_CARD_POLICY)}):"
     )
     areas = (*q.communities, street)
     rows = [["area", "card", "its grids", *(c.zh for c in Card)]]
@@ -456,32 +544,16 @@ def _print_dispatch(tree: GridTree, q: DispatchQuarter) -> None:
         ]
         for a in areas
     ]
-    whys = ["", *(_breaches(a.card, DISPATCH_CARD_POLICY) for a in areas)]
+    whys = ["", *(card_breaches(a.card, DISPATCH_CARD_POLICY) for a in areas)]
     for line, why in zip(_table_lines(rows), whys, strict=True):
         print(f"{line}  ({why})" if why else line)
     if q.flagged:
         print("  grids carded yellow or red:")
         for d in q.flagged[:_FLAGGED_SHOWN]:
-            why = _breaches(d, DISPATCH_CARD_POLICY)
+            why = card_breaches(d, DISPATCH_CARD_POLICY)
             print(f"    {tree[d.node_id].name}: {d.card.zh} ({why})")
         if len(q.flagged) > _FLAGGED_SHOWN:
             print(f"    … and {len(q.flagged) - _FLAGGED_SHOWN} more")
-
-
-def _breaches(decision: CardDecision, policy: CardPolicy) -> str:
-    """The thresholds a decision's metrics breach, as percentages."""
-    notes = []
-    for t in policy.thresholds:
-        value = decision.metrics.get(t.metric)
-        if value is None:
-            continue
-        card = t.card(value)
-        bound = t.red if card is Card.RED else t.yellow
-        if card is not Card.GREEN and bound is not None:
-            sign = "<" if t.direction is Direction.HIGHER_IS_BETTER else ">"
-            shown = percent(Fraction(value))
-            notes.append(f"{t.metric} {shown} {sign} {percent(Fraction(bound), 0)}")
-    return "; ".join(notes)
 
 
 def _print_table(rows: list[list[str]]) -> None:

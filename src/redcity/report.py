@@ -35,6 +35,7 @@ from redcity.dispatch import (
     hotline_counts,
     simulate,
 )
+from redcity.dispatch.metrics import percent
 from redcity.dispatch.simulate import DEFAULT_PER_GRID
 from redcity.errors import InsufficientPoints
 from redcity.grid import (
@@ -43,6 +44,7 @@ from redcity.grid import (
     CardDecision,
     CardHistory,
     CardPolicy,
+    Direction,
     GridTree,
     Level,
     PartyOrg,
@@ -75,6 +77,8 @@ __all__ = [
     "DistrictSummary",
     "LoopYear",
     "PointsYear",
+    "card_breaches",
+    "describe_card_policy",
     "dispatch_quarter",
     "district_summaries",
     "grid_card_metrics",
@@ -98,6 +102,57 @@ Yellow above 450 households per grid worker, red above 500 (the staffing
 report's default bound); red for a grid no grid-level party organisation
 covers.  Districts set their own thresholds.
 """
+
+
+def describe_card_policy(policy: CardPolicy) -> str:
+    """A card policy's thresholds in a line, rates as percentages.
+
+    >>> describe_card_policy(DEMO_CARD_POLICY)
+    '户/网格员 yellow above 450, red above 500; 党组织覆盖 red below 1'
+    """
+    parts = []
+    for t in policy.thresholds:
+        word = "below" if t.direction is Direction.HIGHER_IS_BETTER else "above"
+        bounds = [
+            f"{colour} {word} {_shown(bound, t.metric, digits=0)}"
+            for colour, bound in (("yellow", t.yellow), ("red", t.red))
+            if bound is not None
+        ]
+        parts.append(f"{t.metric} " + ", ".join(bounds))
+    return "; ".join(parts)
+
+
+def card_breaches(decision: CardDecision, policy: CardPolicy) -> str:
+    """The thresholds a card decision's metrics breach, rates as percentages.
+
+    Empty for a green card.
+
+    >>> from redcity.grid import evaluate_cards
+    >>> cards = evaluate_cards(DEMO_CARD_POLICY, {"2026": {"g1": {"户/网格员": 480}}})
+    >>> card_breaches(cards.for_period("2026")[0], DEMO_CARD_POLICY)
+    '户/网格员 480 > 450'
+    """
+    notes = []
+    for t in policy.thresholds:
+        value = decision.metrics.get(t.metric)
+        if value is None:
+            continue
+        card = t.card(value)
+        bound = t.red if card is Card.RED else t.yellow
+        if card is not Card.GREEN and bound is not None:
+            sign = "<" if t.direction is Direction.HIGHER_IS_BETTER else ">"
+            notes.append(
+                f"{t.metric} {_shown(value, t.metric)} {sign} "
+                f"{_shown(bound, t.metric, digits=0)}"
+            )
+    return "; ".join(notes)
+
+
+def _shown(value: object, metric: str, *, digits: int = 1) -> str:
+    """A threshold or metric value: a percentage for rates (…率)."""
+    if metric.endswith("率"):
+        return percent(Fraction(str(value)), digits)
+    return f"{float(str(value)):g}"
 
 
 @attrs.frozen(kw_only=True)

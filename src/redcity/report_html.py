@@ -42,10 +42,7 @@ from redcity.datasets import SeedMeeting
 from redcity.dispatch.metrics import percent
 from redcity.grid import (
     Card,
-    CardDecision,
     CardHistory,
-    CardPolicy,
-    Direction,
     GridTree,
     Level,
     PartyCoverage,
@@ -58,6 +55,8 @@ from redcity.report import (
     DistrictSummary,
     LoopYear,
     PointsYear,
+    card_breaches,
+    describe_card_policy,
 )
 
 if TYPE_CHECKING:
@@ -414,7 +413,7 @@ def _card_map(tree: GridTree, q: DispatchQuarter) -> str:
             shown = card.zh if card is not None else "未评"
             tip = f"{node.name} · {shown} · {node.households or 0:,} 户"
             if d is not None and card is not Card.GREEN:
-                tip += f" · {_breaches(d, q.cards.policy)}"
+                tip += f" · {card_breaches(d, q.cards.policy)}"
             label = node.name.removeprefix(community.name)
             text = ""
             if gw >= 11 * len(label) + 2 and gh >= 14:
@@ -459,45 +458,6 @@ def _card_map(tree: GridTree, q: DispatchQuarter) -> str:
 # --------------------------------------------------------------------------
 # Cards
 # --------------------------------------------------------------------------
-
-
-def _describe(policy: CardPolicy) -> str:
-    """``按期结案率 yellow below 90%, red below 80%; …`` from the thresholds."""
-    parts = []
-    for t in policy.thresholds:
-        word = "below" if t.direction is Direction.HIGHER_IS_BETTER else "above"
-        bounds = [
-            f"{colour} {word} {_bound(bound, t.metric)}"
-            for colour, bound in (("yellow", t.yellow), ("red", t.red))
-            if bound is not None
-        ]
-        parts.append(f"{t.metric} " + ", ".join(bounds))
-    return "; ".join(parts)
-
-
-def _bound(value: object, metric: str) -> str:
-    if metric.endswith("率"):
-        return percent(Fraction(str(value)), 0)
-    return str(value)
-
-
-def _breaches(decision: CardDecision, policy: CardPolicy) -> str:
-    """The thresholds a decision's metrics breach, rates as percentages."""
-    notes = []
-    for t in policy.thresholds:
-        value = decision.metrics.get(t.metric)
-        if value is None:
-            continue
-        card = t.card(value)
-        bound = t.red if card is Card.RED else t.yellow
-        if card is not Card.GREEN and bound is not None:
-            sign = "<" if t.direction is Direction.HIGHER_IS_BETTER else ">"
-            if t.metric.endswith("率"):
-                shown = percent(Fraction(str(value)))
-            else:
-                shown = f"{float(value):.0f}"
-            notes.append(f"{t.metric} {shown} {sign} {_bound(bound, t.metric)}")
-    return "; ".join(notes)
 
 
 # --------------------------------------------------------------------------
@@ -576,7 +536,7 @@ def _grid_section(
             _heading(f"{where} 网格分类 {period}", "Grid cards (demo policy)", 3)
             + f"<p>{badges}</p>"
             f'<p class="note">Policy (configuration, not law): '
-            f"{_esc(_describe(cards.policy))}.</p>"
+            f"{_esc(describe_card_policy(cards.policy))}.</p>"
         )
     return "<section>" + "\n".join(out) + "</section>"
 
@@ -674,11 +634,11 @@ def _dispatch_section(tree: GridTree, q: DispatchQuarter, plot: _Plotter | None)
             _badge(a.card.card),
             sum(a.grid_cards.values()),
             *(a.grid_cards.get(c, 0) for c in Card),
-            _breaches(a.card, q.cards.policy),
+            card_breaches(a.card, q.cards.policy),
         ]
 
     flagged = [
-        [tree[d.node_id].name, _badge(d.card), _breaches(d, q.cards.policy)]
+        [tree[d.node_id].name, _badge(d.card), card_breaches(d, q.cards.policy)]
         for d in q.flagged[:_FLAGGED_SHOWN]
     ]
     more = len(q.flagged) - len(flagged)
@@ -709,7 +669,7 @@ def _dispatch_section(tree: GridTree, q: DispatchQuarter, plot: _Plotter | None)
         _table(share_head, [shares(c) for c in q.communities], total=shares(q.street)),
         _heading("分类评牌", "Cards", 3),
         f'<p class="note">Policy (configuration, not law): '
-        f"{_esc(_describe(q.cards.policy))}.</p>",
+        f"{_esc(describe_card_policy(q.cards.policy))}.</p>",
         _table(
             card_head, [card_row(c) for c in q.communities], total=card_row(q.street)
         ),
