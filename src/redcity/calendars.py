@@ -68,7 +68,6 @@ from fractions import Fraction
 from typing import Any, TypeAlias, overload
 
 import attrs
-import holidays as pyholidays
 import pendulum
 
 from redcity._names import parse_member
@@ -516,7 +515,9 @@ def _china_year(year: int) -> _Arrangement:
     Official when the package lists a make-up working weekend day in the year:
     only a transcribed State Council notice produces those.
     """
-    cn = pyholidays.country_holidays("CN", years=year)
+    import holidays  # on first use: ``import redcity`` stays light
+
+    cn = holidays.country_holidays("CN", years=year)
     days_off = frozenset(day for day in cn if day.year == year)
     make_up = frozenset(day for day in cn.weekend_workdays if day.year == year)
     return _Arrangement(official=bool(make_up), days_off=days_off, make_up=make_up)

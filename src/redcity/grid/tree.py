@@ -40,13 +40,13 @@ from itertools import accumulate, compress, repeat
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
-import networkx as nx
 
 from redcity.errors import Problem, UnknownNode, ValidationError
 from redcity.grid.codes import DivisionCode, code_extends
 from redcity.grid.levels import DEFAULT_SCHEME, Level, LevelScheme
 
 if TYPE_CHECKING:
+    import networkx as nx
     import pandas as pd
 
 __all__ = ["GridError", "GridTree", "Node", "SupportsAdd"]
@@ -286,6 +286,8 @@ class GridTree:
         for r in rows:
             if r[1] is not None:
                 succ[r[1]][r[0]] = pred[r[0]][r[1]] = {}
+        import networkx as nx  # on first build: ``import redcity`` stays light
+
         graph = nx.DiGraph()
         graph._node = {r[0]: _attributes(r) for r in rows}
         graph._adj = succ
