@@ -37,7 +37,6 @@ from redcity.dispatch import (
 )
 from redcity.dispatch.metrics import percent
 from redcity.dispatch.simulate import DEFAULT_PER_GRID
-from redcity.errors import InsufficientPoints
 from redcity.grid import (
     Assignment,
     Card,
@@ -363,25 +362,9 @@ def points_year(
     """
     postings = tuple(score(rulebook, facts, tree=tree))
     ledger = Ledger()
-    redemptions = sorted(
-        (f for f in facts if isinstance(f, Redemption)), key=lambda f: (f.at, f.id)
+    refused = len(
+        ledger.settle(postings, [f for f in facts if isinstance(f, Redemption)])
     )
-    refused = 0
-    booked = 0
-    for r in redemptions:
-        end = booked
-        while end < len(postings) and postings[end].at <= r.at:
-            end += 1
-        ledger.book(postings[booked:end])
-        booked = end
-        try:
-            ledger.redeem(
-                id=r.id, at=r.at, member_id=r.member_id,
-                merchant_id=r.merchant_id, points=r.points, memo=r.item,
-            )  # fmt: skip
-        except InsufficientPoints:
-            refused += 1
-    ledger.book(postings[booked:])
 
     reversed_ids = {f.reverses for f in facts if isinstance(f, Reversal)}
     hours: dict[str, Fraction] = {}

@@ -33,7 +33,6 @@ from redcity._cli._common import (
 )
 from redcity._cli.grid import load_grid
 from redcity.calendars import Period
-from redcity.errors import InsufficientPoints
 from redcity.grid import GridTree
 from redcity.points import Fact, Ledger, Posting, Redemption, RuleBook, score
 from redcity.points import journal as points_journal
@@ -219,30 +218,6 @@ def _nowhere(message: str) -> Located:
     return Located(None, message)
 
 
-def _bank(
-    ledger: Ledger, postings: Sequence[Posting], redemptions: Sequence[Redemption]
-) -> list[str]:
-    """Book postings and redeem in time order; the refused redemptions' ids."""
-    ordered = sorted(postings, key=lambda p: (p.at, p.fact_id, p.rule_id))
-    refused = []
-    booked = 0
-    for r in sorted(redemptions, key=lambda f: (f.at, f.id)):
-        end = booked
-        while end < len(ordered) and ordered[end].at <= r.at:
-            end += 1
-        ledger.book(ordered[booked:end])
-        booked = end
-        try:
-            ledger.redeem(
-                id=r.id, at=r.at, member_id=r.member_id,
-                merchant_id=r.merchant_id, points=r.points, memo=r.item,
-            )  # fmt: skip
-        except InsufficientPoints:
-            refused.append(r.id)
-    ledger.book(ordered[booked:])
-    return refused
-
-
 def _batch_id(facts: Sequence[Fact], postings: Sequence[Posting]) -> str:
     digest = hashlib.sha256()
     for f in facts:
@@ -284,7 +259,7 @@ def _into_journal(
         postings = _scored(facts_path, rules_path, rulebook, everything, tree)
         ledger = points_journal.replay_ledger(journal)
         before = len(ledger)
-        refused = _bank(ledger, postings, [f for f in new if isinstance(f, Redemption)])
+        refused = ledger.settle(postings, [f for f in new if isinstance(f, Redemption)])
         try:
             receipt = points_journal.save(
                 journal,
@@ -330,8 +305,8 @@ def _score(args: argparse.Namespace) -> int:
     else:
         postings = _scored(args.facts, args.rules, rulebook, facts, tree)
         ledger = Ledger()
-        refused = _bank(
-            ledger, postings, [f for f in facts if isinstance(f, Redemption)]
+        refused = ledger.settle(
+            postings, [f for f in facts if isinstance(f, Redemption)]
         )
     totals = _totals(postings)
     if args.json:

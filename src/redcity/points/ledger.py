@@ -97,6 +97,7 @@ from redcity.serialize import register
 
 if TYPE_CHECKING:
     from redcity.grid import GridTree, Level
+    from redcity.points.facts import Redemption
 
 __all__ = [
     "CANONICAL_VERSION",
@@ -1402,6 +1403,53 @@ class Ledger:
         if balance < points:
             raise InsufficientPoints(member_id, balance, points)
         return self._append(tx)
+
+    def settle(
+        self, postings: Iterable[Posting], redemptions: Iterable[Redemption]
+    ) -> list[str]:
+        """Book postings and redeem redemptions in time order; the refused ids.
+
+        A redemption sees only the points booked before it (postings at or
+        before its time), as the points bank would have seen them that day;
+        one the balance cannot cover is refused (:meth:`redeem` raises
+        :class:`~redcity.errors.InsufficientPoints`, caught here) and leaves
+        the bank unchanged.  Postings are taken in (time, fact, rule) order
+        and redemptions in (time, id) order, so the result does not depend on
+        the order given.  Idempotent, like :meth:`book` and :meth:`redeem`.
+
+        >>> from datetime import datetime, timezone
+        >>> from redcity.points import Redemption
+        >>> def at(day):
+        ...     return datetime(2026, 3, day, tzinfo=timezone.utc)
+        >>> earned = Posting(fact_id="f1", rule_id="hours", member_id="m1",
+        ...     node_id="g1", issuer_id="org-1", at=at(5), points=25,
+        ...     explanation_zh="志愿服务", explanation_en="Service")
+        >>> early = Redemption(id="r1", at=at(1), member_id="m1", node_id="g1",
+        ...     merchant_id="shop-1", points=10, item="米")
+        >>> later = Redemption(id="r2", at=at(9), member_id="m1", node_id="g1",
+        ...     merchant_id="shop-1", points=10, item="油")
+        >>> bank = Ledger()
+        >>> bank.settle([earned], [later, early]), bank.balance(Account.member("m1"))
+        (['r1'], 15)
+        """
+        ordered = sorted(postings, key=lambda p: (p.at, p.fact_id, p.rule_id))
+        refused: list[str] = []
+        booked = 0
+        for r in sorted(redemptions, key=lambda f: (f.at, f.id)):
+            end = booked
+            while end < len(ordered) and ordered[end].at <= r.at:
+                end += 1
+            self.book(ordered[booked:end])
+            booked = end
+            try:
+                self.redeem(
+                    id=r.id, at=r.at, member_id=r.member_id,
+                    merchant_id=r.merchant_id, points=r.points, memo=r.item,
+                )  # fmt: skip
+            except InsufficientPoints:
+                refused.append(r.id)
+        self.book(ordered[booked:])
+        return refused
 
     def reverse(
         self, tx_id: str, *, id: str, at: datetime, reason: str, reason_en: str = ""
