@@ -49,6 +49,7 @@ from redcity._cli import (
     register_meetings,
     register_points,
 )
+from redcity._cli._common import table_lines
 from redcity.datasets import (
     BOZHOU,
     SeedMeeting,
@@ -358,13 +359,8 @@ def _print_counts(tree: GridTree) -> None:
         ]
         for d in summaries
     ]
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, *rows]:
-        cells = [
-            _pad(cell, w, left=i < 2)
-            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
-        ]
-        print("  " + "  ".join(cells))
+    for line in table_lines([header, *rows], left=2):
+        print(line)
 
 
 def _print_points(tree: GridTree, points: PointsYear) -> None:
@@ -545,7 +541,7 @@ def _print_dispatch(tree: GridTree, q: DispatchQuarter) -> None:
         for a in areas
     ]
     whys = ["", *(card_breaches(a.card, DISPATCH_CARD_POLICY) for a in areas)]
-    for line, why in zip(_table_lines(rows), whys, strict=True):
+    for line, why in zip(table_lines(rows), whys, strict=True):
         print(f"{line}  ({why})" if why else line)
     if q.flagged:
         print("  grids carded yellow or red:")
@@ -557,21 +553,8 @@ def _print_dispatch(tree: GridTree, q: DispatchQuarter) -> None:
 
 
 def _print_table(rows: list[list[str]]) -> None:
-    for line in _table_lines(rows):
+    for line in table_lines(rows):
         print(line)
-
-
-def _table_lines(rows: list[list[str]]) -> list[str]:
-    """Rows as indented lines: the first column left-aligned, the others right."""
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for r in rows:
-        cells = [
-            _pad(cell, w, left=i == 0)
-            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
-        ]
-        lines.append("  " + "  ".join(cells))
-    return lines
 
 
 def _write_minutes(meetings: Sequence[SeedMeeting], out: Path) -> list[Path]:
@@ -615,16 +598,6 @@ def _write_journal(out: Path, facts: Sequence[Fact], points: PointsYear) -> Path
             ledger_records=points.ledger.records,
         )
     return path
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def _pad(text: str, width: int, *, left: bool) -> str:
-    fill = " " * (width - _width(text))
-    return text + fill if left else fill + text
 
 
 def _write_tree(tree: GridTree, out: Path) -> Path:

@@ -29,7 +29,6 @@ The same inputs and ``on`` date give the same page, byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import redcity
+from redcity._html import esc as _esc
 from redcity.datasets import SeedMeeting
 from redcity.dispatch.metrics import percent
 from redcity.grid import (
@@ -107,10 +107,6 @@ figcaption{font-size:.85em;color:#555}
 @media print{body{max-width:none;font-size:11px}section{break-inside:auto}
 figure,table{break-inside:avoid}h2{break-after:avoid}}
 """.strip()
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 # --------------------------------------------------------------------------

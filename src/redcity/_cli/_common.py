@@ -282,8 +282,11 @@ def _pad(text: str, width: int, *, left: bool) -> str:
     return text + fill if left else fill + text
 
 
-def table_lines(rows: Sequence[Sequence[str]], *, indent: str = "  ") -> list[str]:
-    """Rows as aligned lines: the first column left-aligned, the others right.
+def table_lines(
+    rows: Sequence[Sequence[str]], *, indent: str = "  ", left: int = 1
+) -> list[str]:
+    """Rows as aligned lines: the first ``left`` columns left-aligned, the
+    others right.
 
     >>> for line in table_lines([["区", "户"], ["播州区", "12"]]):
     ...     print(line)
@@ -295,7 +298,7 @@ def table_lines(rows: Sequence[Sequence[str]], *, indent: str = "  ") -> list[st
         (
             indent
             + "  ".join(
-                _pad(cell, w, left=i == 0)
+                _pad(cell, w, left=i < left)
                 for i, (cell, w) in enumerate(zip(r, widths, strict=True))
             )
         ).rstrip()

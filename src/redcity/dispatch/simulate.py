@@ -104,6 +104,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from redcity._frames import no_pandas
 from redcity.calendars import Period, PeriodKind, WorkCalendar, period_of
 from redcity.dispatch.metrics import (
     CaseCounts,
@@ -1330,7 +1331,7 @@ class SimulationResult:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the install
-            raise ImportError(_NO_PANDAS.format("SimulationResult")) from exc
+            raise no_pandas("SimulationResult.to_frame()") from exc
         rows = [_floats(r) for r in self.to_rows(level)]
         return pd.DataFrame(rows).set_index("node_id")
 
@@ -1367,9 +1368,6 @@ def _cell(value: Any) -> str:
 
 def _floats(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: float(v) if isinstance(v, Fraction) else v for k, v in row.items()}
-
-
-_NO_PANDAS: Final = "{}.to_frame() needs pandas: pip install 'redcity[frames]'."
 
 
 COMPARED: Final = (
@@ -1415,7 +1413,7 @@ class Comparison:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the install
-            raise ImportError(_NO_PANDAS.format("Comparison")) from exc
+            raise no_pandas("Comparison.to_frame()") from exc
         frame = pd.DataFrame([_floats(r) for r in self.rows])
         return frame.set_index(["node_id", "metric"])
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 
+from redcity._frames import no_pandas
 from redcity.errors import Problem, UnknownNode, ValidationError
 from redcity.grid.codes import DivisionCode, code_extends
 from redcity.grid.levels import DEFAULT_SCHEME, Level, LevelScheme
@@ -356,8 +357,7 @@ class GridTree:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the install
-            msg = "GridTree.to_frame() needs pandas: pip install 'redcity[frames]'."
-            raise ImportError(msg) from exc
+            raise no_pandas("GridTree.to_frame()") from exc
         frame = pd.DataFrame.from_records(self.to_records(), index="id")
         frame["depth"] = [len(self.ancestors(i)) for i in self._ids]
         frame["subtree_size"] = list(map(operator.sub, self._end, range(len(self))))

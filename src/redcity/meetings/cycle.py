@@ -73,6 +73,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
+from redcity._frames import no_pandas
 from redcity._validators import (
     aware,
     non_empty_text,
@@ -847,8 +848,7 @@ class ClosedLoop:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the install
-            msg = "ClosedLoop.to_frame() needs pandas: pip install 'redcity[frames]'."
-            raise ImportError(msg) from exc
+            raise no_pandas("ClosedLoop.to_frame()") from exc
         rows = [
             {
                 **a.to_row(),

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from redcity._frames import no_pandas
 from redcity.calendars import WorkCalendar
 from redcity.grid import GridTree, Level
 from redcity.points.engine import CompiledRuleBook, _prepare, _run, compile_rulebook
@@ -220,8 +221,7 @@ class Comparison:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the install
-            msg = "Comparison.to_frame() needs pandas: pip install 'redcity[frames]'."
-            raise ImportError(msg) from exc
+            raise no_pandas("Comparison.to_frame()") from exc
         if of == "members":
             rows: list[dict[str, Any]] = [
                 {
