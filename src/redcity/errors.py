@@ -49,11 +49,15 @@ class Problem:
         id: The offending record's id (a node id, rule id, row number …).
         field: The offending field, or ``""`` when the whole record is at fault.
         message: A full sentence saying what was expected and what was got.
+        row: The record's position in the input (0-based), when the
+            validator knows it: a front end can then point at the line of a
+            file without reading the message.
     """
 
     id: str
     field: str
     message: str
+    row: int | None = attrs.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
         where = f"{self.id}.{self.field}" if self.field else self.id

@@ -366,3 +366,21 @@ def test_ancestors_shared_tuples_are_right(tree: GridTree) -> None:
         path = nx.shortest_path(tree.graph, tree.root, node_id)
         assert tuple(path[:-1]) == tree.ancestors(node_id)
         assert len(path) - 1 == tree.depth(node_id)
+
+
+def test_problems_name_the_row_they_were_found_in() -> None:
+    rows: list[Any] = [
+        {"id": "a", "parent": None, "level": "区", "name": "A"},
+        {"id": "b", "parent": "a", "level": "nowhere", "name": "B"},
+        {"id": "a", "parent": None, "level": "区", "name": "A again"},
+        5,
+        {"id": "c", "parent": "missing", "level": "街道", "name": "C"},
+    ]
+    with pytest.raises(GridError) as info:
+        GridTree.from_records(rows)
+    found = {(p.id, p.field): p.row for p in info.value.problems}
+    assert found[("b", "level")] == 1
+    assert found[("a", "id")] == 2  # the duplicate's own row
+    assert found[("row 3", "")] == 3
+    # found after reading every row: the node id says where
+    assert found[("c", "parent")] is None

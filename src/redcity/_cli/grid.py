@@ -39,7 +39,6 @@ _REQUIRED = ("id", "parent", "level", "name")
 _OPTIONAL = ("code", "households", "population")
 _COLUMNS = _REQUIRED + _OPTIONAL
 _WHOLE = re.compile(r"[0-9]+")
-_ROW_REF = re.compile(r"row (\d+)")
 _SHOWN_CHILDREN = 20
 
 
@@ -210,15 +209,12 @@ def _located(err: GridError, rows: list[Any], labels: list[str]) -> list[Located
             first.setdefault(row_id, k)
     placed: list[tuple[int, int, Located]] = []
     for order, p in enumerate(err.problems):
-        index: int | None
-        node_id: str | None = p.id or None
+        # A problem names its row when the tree knows it; else the row of
+        # its node id (a parent, a cycle …), else none (no root …).
+        node_id = p.id if p.id in first else None
+        index = p.row if p.row is not None else first.get(p.id)
         message = p.message
-        if (m := _ROW_REF.fullmatch(p.id)) is not None:
-            index, node_id = int(m[1]), None
-        else:
-            index = first.get(p.id)
-        if (again := re.search(r"\(again in row (\d+)\)", message)) is not None:
-            index = int(again[1])  # the duplicate's own row
+        if p.field == "id" and node_id is not None and index != first[p.id]:
             message = (
                 f"duplicate id: {labels[first[p.id]]} already has it; ids must "
                 "be unique."

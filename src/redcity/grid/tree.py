@@ -213,7 +213,9 @@ class GridTree:
         for number, raw in enumerate(rows):
             node = _fast_row(raw)
             if node is None:
+                bad = len(problems)
                 node = _checked_row(number, raw, problems)
+                problems[bad:] = [attrs.evolve(p, row=number) for p in problems[bad:]]
                 if node is None:
                     if isinstance(raw, Mapping) and type(raw.get("id")) is str:
                         rejected.add(raw["id"])
@@ -221,7 +223,12 @@ class GridTree:
             node_id, parent = node[0], node[1]
             if node_id in nodes:
                 problems.append(
-                    Problem(node_id, "id", f"duplicate id (again in row {number}).")
+                    Problem(
+                        node_id,
+                        "id",
+                        f"duplicate id (again in row {number}).",
+                        row=number,
+                    )
                 )
                 continue
             nodes[node_id] = node
